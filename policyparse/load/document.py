@@ -1,0 +1,159 @@
+"""What every loader returns: blocks of normalised text with their origin, joined into one text.
+
+Loaders never build ``Plan.text`` by hand: they feed blocks to a :class:`DocumentBuilder`, which
+normalises each block, joins blocks with ``\\n`` and records every block's span, so that offsets
+are right by construction.  Tables are written into the text too, one row a line with cells
+separated by tabs, so that table cells have spans like everything else; their blocks have
+``kind="table"`` and the outline step skips them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from ..model import Block, BlockKind, Cell, Diagnostic, Meta, Span, Table, span_in
+
+# Characters that carry no meaning in a plan's text but break matching: zero-width marks, soft
+# hyphens and the BOM are dropped; exotic spaces become a plain space.
+_DROP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u202f\u3000\t\x0b\x0c"}
+_TRANSLATE = {**_DROP, **_SPACES}
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def normalise_line(text: str) -> tuple[str, int]:
+    """Normalise one block's text; return it and how many leading characters were stripped.
+
+    The text is kept as written otherwise (no full-width/half-width folding: quotes in the gold
+    and in editors' documents are exact)."""
+    text = _CONTROL.sub("", text.translate(_TRANSLATE))
+    stripped = text.lstrip()
+    lead = len(text) - len(stripped)
+    return stripped.rstrip(), lead
+
+
+@dataclass
+class Document:
+    """A loaded document: the text and its blocks, before any analysis."""
+
+    path: str
+    format: str
+    text: str
+    blocks: list[Block]
+    tables: list[Table] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    meta: Meta = field(default_factory=Meta)
+
+    def span(self, start: int, end: int) -> Span:
+        return span_in(self.text, self.blocks, start, end)
+
+
+class DocumentBuilder:
+    """Accumulates blocks and produces a :class:`Document` with exact spans."""
+
+    def __init__(self, path: str, fmt: str):
+        self.path = path
+        self.format = fmt
+        self._parts: list[str] = []
+        self._pos = 0
+        self._line = 1
+        self.blocks: list[Block] = []
+        self.tables: list[Table] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.meta = Meta()
+        self._pending_anchors: list[tuple[Diagnostic, int, int | None]] = []
+
+    @property
+    def position(self) -> int:
+        """Where the next block will start in the text."""
+        return self._pos + (1 if self._parts else 0)
+
+    def text_of(self, block: Block) -> str:
+        return "".join(self._parts)[block.start:block.end]
+
+    def add(self, text: str, *, index: int, kind: BlockKind = "paragraph", page: int | None = None,
+            style: str | None = None, style_level: int | None = None, label: str | None = None,
+            indent: float | None = None, raw_start: int | None = None) -> Block | None:
+        """Append one block (normalised; an empty block is dropped and ``None`` returned).
+
+        ``label`` is an auto-number the loader rendered: it is prefixed to the text."""
+        body, lead = normalise_line(text)
+        if label:
+            label = normalise_line(label)[0]
+            body = label + body
+        if not body:
+            return None
+        if self._parts:
+            self._parts.append("\n")
+            self._pos += 1
+            self._line += 1
+        start = self._pos
+        self._parts.append(body)
+        self._pos += len(body)
+        block = Block(index=index, kind=kind, start=start, end=self._pos, line=self._line,
+                      page=page, style=style, style_level=style_level, label=label or None,
+                      indent=indent, raw_start=None if raw_start is None else raw_start + lead)
+        self._line += body.count("\n")
+        self.blocks.append(block)
+        return block
+
+    def add_table(self, rows: list[list[str]], *, index: int, page: int | None = None,
+                  caption: str | None = None, header_rows: int = 1) -> Table | None:
+        """Append a table: one line a row, cells joined by a tab; returns the :class:`Table`."""
+        clean = [[normalise_line(c.replace("\n", " "))[0] for c in row] for row in rows]
+        clean = [row for row in clean if any(row)]
+        if not clean:
+            return None
+        first_block = len(self.blocks)
+        cell_spans: list[list[tuple[str, int, int]]] = []
+        for row in clean:
+            line = "\t".join(row)
+            # add() would normalise the tabs away; place the row directly.
+            if self._parts:
+                self._parts.append("\n")
+                self._pos += 1
+                self._line += 1
+            start = self._pos
+            self._parts.append(line)
+            self._pos += len(line)
+            self.blocks.append(Block(index=index, kind="table", start=start, end=self._pos,
+                                     line=self._line, page=page))
+            spans, at = [], start
+            for cell in row:
+                spans.append((cell, at, at + len(cell)))
+                at += len(cell) + 1
+            cell_spans.append(spans)
+        text_so_far = "".join(self._parts)
+        blocks = self.blocks
+        start, end = blocks[first_block].start, blocks[-1].end
+
+        def cell(c: tuple[str, int, int]) -> Cell:
+            return Cell(text=c[0], source=span_in(text_so_far, blocks, c[1], c[2]))
+
+        hdr = min(header_rows, len(clean) - 1)
+        header = [" ".join(filter(None, col)) for col in zip(*clean[:hdr])] if hdr > 0 else []
+        table = Table(id=f"tbl{len(self.tables) + 1}", caption=caption, header=header,
+                      rows=[[cell(c) for c in row] for row in cell_spans[hdr:]],
+                      source=span_in(text_so_far, blocks, start, end))
+        self.tables.append(table)
+        return table
+
+    def diagnose(self, kind: str, message: str, *, text: str = "", author: str | None = None,
+                 at: int | None = None, end: int | None = None) -> Diagnostic:
+        """Record a diagnostic, anchored at ``text[at:end]`` (resolved when the text is final)."""
+        diag = Diagnostic(kind=kind, message=message, text=text, author=author)
+        self.diagnostics.append(diag)
+        if at is not None:
+            self._pending_anchors.append((diag, at, end))
+        return diag
+
+    def build(self) -> Document:
+        text = "".join(self._parts)
+        for diag, at, end in self._pending_anchors:
+            at = min(max(at, 0), len(text))
+            end = at if end is None else min(max(end, at), len(text))
+            diag.source = span_in(text, self.blocks, at, end)
+        return Document(path=self.path, format=self.format, text=text, blocks=self.blocks,
+                        tables=self.tables, diagnostics=self.diagnostics, meta=self.meta)

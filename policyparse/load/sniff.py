@@ -1,0 +1,54 @@
+"""Tell a file's real format from its content, not its name."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from ..errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<div", b"<p>")
+
+
+def sniff(data: bytes, path: str) -> str:
+    """Return ``txt``, ``docx``, ``pdf`` or ``html``; raise for formats we cannot read."""
+    head = data[:2048]
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _sniff_zip(data, path)
+    if head.startswith(_OLE2):
+        # Encrypted .docx files are OLE2 containers too; legacy .doc/.wps are the common case.
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data[:65536]:
+            raise EncryptedDocument(path, "password-protected Word document")
+        raise UnsupportedFormat(path, "legacy binary Word/WPS document (.doc/.wps)",
+                                hint="save it as .docx, or convert with "
+                                "'soffice --headless --convert-to docx'")
+    if head.startswith(b"{\\rtf"):
+        raise UnsupportedFormat(path, "RTF document", hint="save it as .docx")
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if any(lowered.startswith(m) for m in _HTML_MARKERS) or b"<html" in head.lower():
+        return "html"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore").lstrip().lower()
+        if text.startswith(("<!doctype html", "<html")):
+            return "html"
+    return "txt"
+
+
+def _sniff_zip(data: bytes, path: str) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, ValueError) as err:
+        raise CorruptDocument(path, f"broken zip container ({err})") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        raise UnsupportedFormat(path, "Excel workbook, not a plan document")
+    if "ppt/presentation.xml" in names:
+        raise UnsupportedFormat(path, "PowerPoint file, not a plan document")
+    if "content.xml" in names:
+        raise UnsupportedFormat(path, "OpenDocument file", hint="save it as .docx")
+    raise CorruptDocument(path, "zip file without word/document.xml (not a .docx)")

@@ -1,0 +1,234 @@
+"""The data model: the only place where fields are defined.
+
+Every extracted item carries a ``source`` :class:`Span` into :attr:`Plan.text`, the normalised
+document text, with ``source.text == plan.text[source.start:source.end]``.  Reports, Word
+comments, SARIF regions and the scorer all derive positions from spans, never from re-searching
+text.  ``schemas/`` is generated from these models (``python -m policyparse.schema``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """A stretch of :attr:`Plan.text`; ``line`` is 1-based, ``page`` (PDF) and ``block`` (index of
+    the source block: docx body paragraph/table, PDF paragraph, text line) say where it came from."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    line: int = Field(ge=1)
+    page: int | None = None
+    block: int | None = None
+
+
+BlockKind = Literal["paragraph", "heading", "table", "caption"]
+
+
+class Block(_Model):
+    """One unit of the source (a paragraph, a heading, a table row set) as placed in ``Plan.text``.
+
+    The loaders' layout knowledge lives here as hints for the outline step: ``style_level`` (Word
+    heading style / outline level), ``label`` (a Word auto-number rendered into the text),
+    ``indent`` (PDF first-line indent in characters)."""
+
+    index: int = Field(description="position of the block in the source, in reading order")
+    kind: BlockKind = "paragraph"
+    start: int
+    end: int
+    line: int
+    page: int | None = None
+    style: str | None = None
+    style_level: int | None = None
+    label: str | None = Field(None, description="auto-number label that the loader rendered")
+    indent: float | None = None
+    raw_start: int | None = Field(
+        None, description="offset of the block's first character in the source unit (text file "
+        "character offset, or offset within the Word paragraph after the rendered label)")
+
+
+DiagnosticKind = Literal[
+    "bookmark", "comment", "tracked-change", "footnote", "footnote-ref", "page-furniture",
+    "web-furniture", "numbering-fallback", "table-rebuilt", "encoding", "other",
+]
+
+
+class Diagnostic(_Model):
+    """Something the loader saw and kept out of the text: residue an editor should know about."""
+
+    kind: DiagnosticKind
+    message: str
+    text: str = Field("", description="the raw text that was removed or annotated")
+    author: str | None = None
+    source: Span | None = Field(None, description="where in Plan.text it was anchored")
+
+
+class Period(_Model):
+    start: int | None = None
+    end: int | None = None
+    basis: str | None = Field(None, description="how the period was inferred: title, goals, issued")
+
+
+class Meta(_Model):
+    title: str | None = None
+    issuer: str | None = None
+    issued: str | None = Field(None, description="issue date, YYYY-MM-DD")
+    region: str | None = None
+    doc_type: str | None = None
+    period: Period = Field(default_factory=Period)
+
+
+class Heading(_Model):
+    id: str
+    level: int = Field(ge=1)
+    label: str = Field(description="the number token exactly as written: 第三章, 二、, （四）, 3、")
+    title: str
+    parent: str | None = Field(None, description="id of the enclosing heading")
+    source: Span
+
+
+class Owner(_Model):
+    role: Literal["lead", "responsible"]
+    name: str = Field(description="the unit as written")
+    agency: str | None = Field(None, description="canonical agency id from the registry")
+    source: Span
+
+
+class Task(_Model):
+    id: str
+    number: str = Field(description="as written, without its punctuation: 12, 一是, （五）")
+    title: str
+    body: str = ""
+    path: list[str] = Field(default_factory=list, description="ids of the enclosing headings")
+    lead: list[str] = Field(default_factory=list)
+    responsible: list[str] = Field(default_factory=list)
+    owners: list[Owner] = Field(default_factory=list)
+    targets: list[str] = Field(default_factory=list, description="ids of the task's targets")
+    source: Span
+
+
+Comparator = Literal[">=", "<=", "=", "range"]
+TargetKind = Literal["level", "increment", "growth_rate", "share", "count"]
+
+
+class Target(_Model):
+    id: str
+    metric: str
+    metric_key: str | None = None
+    value: float
+    value_max: float | None = None
+    unit: str | None = None
+    unit_family: str | None = None
+    base_value: float | None = Field(None, description="value in the unit family's base unit")
+    comparator: Comparator = ">="
+    kind: TargetKind = "level"
+    cumulative: bool = False
+    per_year: bool = False
+    deadline: int | None = None
+    deadline_basis: str | None = Field(None, description="how the deadline was inferred")
+    task: str | None = Field(None, description="number of the enclosing task")
+    task_id: str | None = None
+    source: Span
+
+
+class Fact(_Model):
+    id: str
+    metric: str
+    metric_key: str | None = None
+    value: float
+    unit: str | None = None
+    unit_family: str | None = None
+    base_value: float | None = None
+    as_of: str | None = Field(None, description="YYYY or YYYY-MM")
+    source: Span
+
+
+class Cell(_Model):
+    text: str
+    source: Span
+
+
+class Table(_Model):
+    id: str
+    caption: str | None = None
+    header: list[str] = Field(default_factory=list)
+    rows: list[list[Cell]] = Field(default_factory=list, description="body rows, header excluded")
+    source: Span
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Finding(_Model):
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    message: str
+    document: str
+    sources: list[Span]
+
+
+class Plan(_Model):
+    """A parsed plan: its normalised text and everything extracted from it."""
+
+    schema_version: str = SCHEMA_VERSION
+    document: str = Field(description="file name, or '<text>' for a string")
+    format: Literal["txt", "docx", "pdf", "html"]
+    text: str
+    meta: Meta = Field(default_factory=Meta)
+    blocks: list[Block] = Field(default_factory=list)
+    headings: list[Heading] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    def span(self, start: int, end: int) -> Span:
+        """The :class:`Span` for ``text[start:end]``, with its line, page and block."""
+        return span_in(self.text, self.blocks, start, end)
+
+    def to_json(self, *, indent: int | None = 2, include_blocks: bool = True) -> str:
+        exclude = None if include_blocks else {"blocks"}
+        return json.dumps(self.model_dump(mode="json", exclude=exclude), ensure_ascii=False,
+                          indent=indent)
+
+
+def span_in(text: str, blocks: list[Block], start: int, end: int) -> Span:
+    """Build a :class:`Span` for ``text[start:end]``, locating its block by binary search."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"span {start}:{end} outside text of length {len(text)}")
+    block = _block_at(blocks, start)
+    if block is not None:  # counting from the block keeps this cheap on long documents
+        line = block.line + text.count("\n", block.start, start)
+    else:
+        line = text.count("\n", 0, start) + 1
+    return Span(text=text[start:end], start=start, end=end, line=line,
+                page=block.page if block else None, block=block.index if block else None)
+
+
+def _block_at(blocks: list[Block], pos: int) -> Block | None:
+    lo, hi = 0, len(blocks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if blocks[mid].end < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < len(blocks) and blocks[lo].start <= pos <= blocks[lo].end:
+        return blocks[lo]
+    return None
+
+
+MODELS = {"plan": Plan, "finding": Finding}

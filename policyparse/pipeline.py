@@ -1,0 +1,62 @@
+"""The parse pipeline: small components run in order over a :class:`Plan`.
+
+As in spaCy, each component takes the plan and returns it enriched, owns one concern and is
+testable alone; the pipeline is a list of component names, so a caller can choose and order
+steps (``parse(path, pipeline=["meta", "outline"])``) instead of threading flags through code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from importlib import import_module
+from pathlib import Path
+
+from .load import Source, load
+from .load.document import Document
+from .model import Plan
+
+Component = Callable[[Plan], Plan]
+COMPONENTS: dict[str, Component] = {}
+
+# Modules that register components when imported; listed here so the registry is complete.
+_COMPONENT_MODULES = ("policyparse.meta",)
+DEFAULT_PIPELINE: tuple[str, ...] = ("meta",)
+
+
+def component(name: str) -> Callable[[Component], Component]:
+    """Register a pipeline component under ``name``."""
+
+    def register(fn: Component) -> Component:
+        COMPONENTS[name] = fn
+        return fn
+
+    return register
+
+
+def get_component(name: str) -> Component:
+    if not COMPONENTS:
+        for module in _COMPONENT_MODULES:
+            import_module(module)
+    try:
+        return COMPONENTS[name]
+    except KeyError:
+        raise ValueError(f"unknown pipeline component {name!r}; known: "
+                         f"{', '.join(sorted(COMPONENTS))}") from None
+
+
+def plan_from_document(doc: Document) -> Plan:
+    name = doc.path if doc.path.startswith("<") else Path(doc.path).name
+    return Plan(document=name, format=doc.format, text=doc.text, meta=doc.meta,
+                blocks=doc.blocks, tables=doc.tables, diagnostics=doc.diagnostics)
+
+
+def run(plan: Plan, pipeline: Iterable[str] = DEFAULT_PIPELINE) -> Plan:
+    for name in pipeline:
+        plan = get_component(name)(plan)
+    return plan
+
+
+def parse(source: Source, *, name: str | None = None,
+          pipeline: Iterable[str] = DEFAULT_PIPELINE) -> Plan:
+    """Parse a plan from a path, bytes or text into a :class:`Plan`."""
+    return run(plan_from_document(load(source, name=name)), pipeline)

@@ -1,0 +1,46 @@
+"""The command line: output contracts and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from policyparse.cli import main
+
+from conftest import CORPUS, seed
+
+
+def test_parse_json_is_the_plan(capsys):
+    assert main(["parse", str(seed("004_417ac496b24af2bd")), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["document"] == "004_417ac496b24af2bd.txt" and out["format"] == "txt"
+    for key in ("text", "meta", "headings", "tasks", "targets", "facts", "tables", "diagnostics"):
+        assert key in out
+    for b in out["blocks"]:
+        assert out["text"][b["start"]:b["end"]]
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
+    bad = tmp_path / "plan.docx"
+    bad.write_bytes(b"PK\x03\x04 this is not really a zip")
+    assert main(["parse", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(bad) in err[0] and "Traceback" not in err[0]
+
+
+def test_missing_file_and_bad_usage():
+    r = subprocess.run([sys.executable, "-m", "policyparse.cli", "parse", "nope.pdf"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.strip() == "policyparse: error: nope.pdf: no such file"
+    r = subprocess.run([sys.executable, "-m", "policyparse.cli", "eval", "--forms", "odt"],
+                       capture_output=True, text=True, cwd=CORPUS.parent)
+    assert r.returncode == 2 and "unknown form" in r.stderr
+
+
+def test_eval_json(capsys):
+    assert main(["eval", "--gold", str(CORPUS / "gold"), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {d["document"] for d in out["documents"]} == {
+        p.name.replace(".gold.json", ".txt") for p in (CORPUS / "gold").glob("*.gold.json")}
+    assert set(out["overall"]["txt"]["scores"]) >= {"headings", "tasks", "owners", "targets", "facts"}
