@@ -72,6 +72,93 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from .lint import at_or_above, lint_plans
+    from .lint.baseline import filter_new, read, write
+    from .lint.config import find_config
+    from .lint.registry import select
+    from .pipeline import parse
+
+    cfg = find_config()
+    try:
+        rules = select(_codes(args.select) or cfg.select, _codes(args.ignore) or cfg.ignore)
+    except ValueError as err:
+        return _usage(str(err))
+    threshold = args.severity_threshold or cfg.severity_threshold
+    plans, paths, failed = [], {}, False
+    for path in args.files:
+        try:
+            plan = parse(path)
+        except PolicyParseError as err:  # report it and go on: the other files still count
+            _error(err, args.debug)
+            failed = True
+            continue
+        plans.append(plan)
+        paths[plan.document] = path
+    findings = lint_plans(plans, rules, lang=args.lang or cfg.lang)
+    if args.write_baseline:
+        n = write(args.write_baseline, findings)
+        print(f"policyparse: wrote {n} accepted finding(s) to {args.write_baseline}",
+              file=sys.stderr)
+        return 2 if failed else 0
+    baseline = args.baseline or cfg.baseline
+    if baseline:
+        findings = filter_new(findings, read(baseline))
+    findings = at_or_above(findings, threshold)
+    by_doc = {p.document: p for p in plans}
+    if args.format == "json":
+        from .report.json import render as render_json
+
+        print(render_json(findings))
+    elif args.format == "sarif":
+        from .report.sarif import render as render_sarif
+
+        print(render_sarif(findings, by_doc, paths))
+    elif args.format == "github":
+        from .report.github import render as render_github
+
+        print(render_github(findings, by_doc, paths))
+    else:
+        from .report.text import render as render_text
+
+        print(render_text(findings, by_doc, paths))
+    if failed:
+        return 2
+    return 1 if findings else 0
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from .lint.registry import all_rules
+
+    rules = all_rules()
+    if args.format == "json":
+        print(json.dumps([{"code": r.code, "name": r.name, "category": r.category,
+                           "severity": r.severity, "message": r.message,
+                           "message_en": r.message_en, "cross_document": r.cross_document}
+                          for r in rules], ensure_ascii=False, indent=2))
+        return 0
+    for r in rules:
+        print(f"{r.code}  {r.name:<28} {r.category:<15} {r.severity:<8} {r.doc().splitlines()[0]}")
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .lint.registry import all_rules
+
+    key = args.code.upper()
+    for r in all_rules():
+        if key in (r.code, r.name.upper()):
+            print(f"{r.code} {r.name} ({r.category}, default severity {r.severity})\n")
+            print(r.doc())
+            print(f"\nmessage: {r.message}\nmessage (en): {r.message_en}")
+            return 0
+    return _usage(f"unknown rule {args.code!r}; `policyparse rules` lists them")
+
+
 def _error(err: PolicyParseError, debug: bool) -> None:
     if debug:
         import traceback
@@ -97,6 +184,26 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-blocks", action="store_true", help="leave the block list out of JSON")
     sp.add_argument("--pipeline", help="comma-separated components to run (default: all)")
     sp.set_defaults(func=_cmd_parse)
+
+    sl = sub.add_parser("lint", help="check plans for inconsistencies before publishing")
+    sl.add_argument("files", nargs="+", help="plans; several plans are also checked together")
+    sl.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    sl.add_argument("--select", action="append", help="codes, prefixes, names or categories")
+    sl.add_argument("--ignore", action="append", help="codes, prefixes, names or categories")
+    sl.add_argument("--severity-threshold", choices=("info", "warning", "error"),
+                    help="report and fail on findings at or above this severity")
+    sl.add_argument("--baseline", help="ignore findings accepted in this baseline file")
+    sl.add_argument("--write-baseline", metavar="FILE", help="accept all current findings")
+    sl.add_argument("--lang", choices=("zh", "en"), help="language of the messages")
+    sl.set_defaults(func=_cmd_lint)
+
+    sr = sub.add_parser("rules", help="list the linter's rules")
+    sr.add_argument("--format", choices=("text", "json"), default="text")
+    sr.set_defaults(func=_cmd_rules)
+
+    sx = sub.add_parser("explain", help="print a rule's documentation")
+    sx.add_argument("code", help="rule code or name, e.g. PH001 or placeholder-text")
+    sx.set_defaults(func=_cmd_explain)
 
     se = sub.add_parser("eval", help="score extraction against gold annotations")
     se.add_argument("--gold", default="corpora/gold", help="directory of *.gold.json")

@@ -53,8 +53,8 @@ class Block(_Model):
     label: str | None = Field(None, description="auto-number label that the loader rendered")
     indent: float | None = None
     raw_start: int | None = Field(
-        None, description="offset of the block's first character in the source unit (text file "
-        "character offset, or offset within the Word paragraph after the rendered label)")
+        None, description="column of the block's first character in its source unit: the line of "
+        "a text file, or the Word paragraph (after the rendered label)")
 
 
 DiagnosticKind = Literal[

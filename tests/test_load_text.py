@@ -85,4 +85,4 @@ def test_binary_and_bad_encodings_are_typed_errors():
 def test_text_string_is_parsed_as_text_with_normalised_whitespace():
     doc = load_text("\u3000\u3000一、总体要求\u200b\n\n  （一）指导思想  \n")
     assert doc.text == "一、总体要求\n（一）指导思想"
-    assert [b.raw_start for b in doc.blocks] == [2, 13]
+    assert [(b.index, b.raw_start) for b in doc.blocks] == [(0, 2), (2, 2)]  # line, column

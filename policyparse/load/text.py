@@ -79,7 +79,6 @@ def load_text(text: str, path: str = "<text>") -> Document:
     b = DocumentBuilder(path, "txt")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     refs = {m.group(1) for m in _FOOTNOTE_REF.finditer(text)}
-    offsets = _line_offsets(lines)
     i = 0
     while i < len(lines):
         table_end = _flattened_table_end(lines, i)
@@ -87,22 +86,16 @@ def load_text(text: str, path: str = "<text>") -> Document:
             _add_flattened_table(b, lines[i:table_end], index=i)
             i = table_end
             continue
-        _add_line(b, lines[i], index=i, raw_start=offsets[i], footnotes=refs)
+        _add_line(b, lines[i], index=i, footnotes=refs)
         i += 1
     return b.build()
 
 
-def _line_offsets(lines: list[str]) -> list[int]:
-    offsets, pos = [], 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
-    return offsets
+def _add_line(b: DocumentBuilder, line: str, *, index: int, footnotes: set[str]) -> None:
+    """Add one line, moving its Word-export residue to diagnostics.
 
-
-def _add_line(b: DocumentBuilder, line: str, *, index: int, raw_start: int,
-              footnotes: set[str]) -> None:
-    """Add one line, moving its Word-export residue to diagnostics."""
+    The block's ``index`` is the line number (0-based) and ``raw_start`` its column, so that
+    reports can point into the file itself."""
     residue: list[tuple[str, str, str | None, int]] = []  # kind, text, author, offset in kept text
     kept, pos, removed = [], 0, 0
     events: list[tuple[int, int, str, str, str | None]] = []
@@ -126,6 +119,8 @@ def _add_line(b: DocumentBuilder, line: str, *, index: int, raw_start: int,
         pos = end
     kept.append(line[pos:])
     block_start = b.position
+    ordered = sorted(events)
+    raw_start = ordered[0][1] if ordered and ordered[0][0] == 0 else 0
     block = b.add("".join(kept), index=index, raw_start=raw_start)
     lead = len("".join(kept)) - len("".join(kept).lstrip())
     for kind, text, author, at in residue:

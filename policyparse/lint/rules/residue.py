@@ -1,0 +1,256 @@
+"""Editor residue: what an editor left in the file, and what a scraper dragged in."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+from ...furniture import is_furniture
+from ...model import Plan
+from ..registry import Rule, iter_matches, register
+from .placeholder import vocabulary
+
+
+@register
+class WordComment(Rule):
+    """Flags Word comments still in the document (or exported into its text as ``Comment by …``).
+
+    为什么: comments are the drafters' conversation; published, they show internal doubts
+    (“需更新”) next to the official text.  Resolve and delete them before publishing.
+
+    Bad:
+        目前知识产权服务机构数量不足。	Comment by 小白: 需更新
+
+    Good:
+        目前知识产权服务机构数量不足。
+    """
+
+    code = "ER001"
+    name = "word-comment"
+    category = "editor-residue"
+    severity = "error"
+    message = "文档中遗留批注（{author}）：“{text}”"
+    message_en = "Word comment left in the document ({author}): “{text}”"
+
+    def check(self, plan: Plan):
+        for d in plan.diagnostics:
+            if d.kind == "comment" and d.source is not None:
+                yield self.finding(plan, [d.source], author=d.author or "?", text=d.text)
+
+
+@register
+class TrackedChange(Rule):
+    """Flags tracked changes (insertions and deletions) that were never accepted or rejected.
+
+    为什么: a file with pending revisions shows different text to different readers depending on
+    their view settings; the published plan must have one text.
+
+    Bad:
+        (a .docx with w:ins / w:del revision marks)
+
+    Good:
+        (the same file after 审阅 → 接受所有修订)
+    """
+
+    code = "ER002"
+    name = "tracked-change"
+    category = "editor-residue"
+    severity = "error"
+    message = "文档中有未处理的修订（{author}）"
+    message_en = "unresolved tracked change ({author})"
+
+    def check(self, plan: Plan):
+        for d in plan.diagnostics:
+            if d.kind == "tracked-change" and d.source is not None:
+                yield self.finding(plan, [d.source], author=d.author or "?")
+
+
+@register
+class FootnoteResidue(Rule):
+    """Flags footnote markers and footnote texts pasted into the body (``[footnoteRef:1]``,
+    ``[1: …]``), as a copy from Word to plain text or a web editor leaves them.
+
+    为什么: the markers are meaningless to a reader and the footnote text lands in the middle of
+    the paragraph; turn them into real notes or into the text.
+
+    Bad:
+        推进与“一地六县”[footnoteRef:1]联合打造知识产权合作示范区。 [1: “一地六县”是指苏浙皖交界的七个县市。]
+
+    Good:
+        推进与“一地六县”（苏浙皖交界的七个县市）联合打造知识产权合作示范区。
+    """
+
+    code = "ER003"
+    name = "footnote-residue"
+    category = "editor-residue"
+    message = "脚注残留：{count} 处脚注标记或粘贴的脚注文字"
+    message_en = "footnote residue: {count} footnote markers or pasted footnote texts"
+
+    def check(self, plan: Plan):
+        found = [d.source for d in plan.diagnostics
+                 if d.kind in ("footnote-ref", "footnote") and d.source is not None
+                 and plan.format == "txt"]
+        if found:  # one finding for the document: the fix is one operation
+            yield self.finding(plan, found, count=len(found))
+
+
+@register
+class WebFurniture(Rule):
+    """Flags web-page furniture in the document text: login links, column and date bars, QR-code
+    images and captions, aggregator attributions.
+
+    为什么: text copied from a portal drags the page along (登录 注册 退出, 扫描二维码查看原文);
+    it is not part of the plan and makes the copy look careless.
+
+    Bad:
+        登录 注册 退出
+        一、指导思想
+        以习近平新时代中国特色社会主义思想为指导。
+
+    Good:
+        一、指导思想
+        以习近平新时代中国特色社会主义思想为指导。
+    """
+
+    code = "ER004"
+    name = "web-furniture"
+    category = "editor-residue"
+    message = "网页残留内容：“{text}”"
+    message_en = "web-page furniture in the text: “{text}”"
+
+    def check(self, plan: Plan):
+        for d in plan.diagnostics:
+            if d.kind == "web-furniture" and d.source is not None:
+                yield self.finding(plan, [d.source], text=d.text[:40])
+        for b in plan.blocks:
+            if b.kind != "table":
+                line = plan.text[b.start:b.end]
+                if is_furniture(line):
+                    yield self.finding(plan, [plan.span(b.start, b.end)], text=line[:40])
+
+
+@register
+class NoteToSelf(Rule):
+    """Flags drafters' notes left in the text: ``【…下同】``, ``【注：…】``, ``待核实``, ``需更新``.
+
+    为什么: such notes explain how the draft was made, not what the plan says; they must be
+    removed or turned into a proper note before publishing.
+
+    Bad:
+        与相近县市相比还有差距。【选取了省内排名靠前的县市作为比较对象，下同】
+
+    Good:
+        与省内县域经济排名靠前的县市相比还有差距。
+    """
+
+    code = "ER005"
+    name = "note-to-self"
+    category = "editor-residue"
+    message = "起草说明残留：“{text}”"
+    message_en = "drafter's note left in the text: “{text}”"
+    pattern = regex.compile(f"{vocabulary('note')['bracketed'].pattern}|"
+                            f"{vocabulary('note')['inline'].pattern}")
+
+    def check(self, plan: Plan):
+        for m, span in iter_matches(self.pattern, plan):
+            yield self.finding(plan, [span], text=m.group()[:40])
+
+
+@register
+class BrokenWord(Rule):
+    """Flags a paragraph break inside a word or sentence: a paragraph that stops mid-sentence,
+    without punctuation, and continues in the next one (``国际形`` / ``势更加复杂``).
+
+    为什么: a stray break splits a word in two; the printed plan shows a truncated line and a new
+    paragraph starting mid-word.
+
+    Bad:
+        “十四五”时期，面对世界百年未有之大变局，国际形
+        势更加复杂，国际竞争更为激烈。
+
+    Good:
+        “十四五”时期，面对世界百年未有之大变局，国际形势更加复杂，国际竞争更为激烈。
+    """
+
+    code = "ER006"
+    name = "broken-paragraph"
+    category = "editor-residue"
+    message = "段落在句中断开：“{tail}”与“{head}”"
+    message_en = "paragraph broken mid-sentence: “{tail}” / “{head}”"
+    _han_end = regex.compile(r"\p{Han}$")
+    _han_start = regex.compile(r"^\p{Han}")
+
+    def check(self, plan: Plan):
+        blocks = [b for b in plan.blocks if b.kind == "paragraph"]
+        heading_starts = {h.source.start for h in plan.headings}
+        for a, b in zip(blocks, blocks[1:]):
+            first, second = plan.text[a.start:a.end], plan.text[b.start:b.end]
+            # A long sentence-like paragraph (it has clause punctuation) that ends in a character,
+            # followed by one that starts with a character and is not a heading.
+            if (len(first) >= 20 and "，" in first and self._han_end.search(first)
+                    and self._han_start.match(second) and b.start not in heading_starts
+                    and a.start not in heading_starts and "，" in second[:30] + "。"):
+                tail = first[-max(1, len(first) - first.rfind("，") - 1):]
+                head = second[:second.find("，")] if "，" in second else second[:10]
+                yield self.finding(plan, [plan.span(a.end - len(tail), a.end),
+                                          plan.span(b.start, b.start + len(head))],
+                                   tail=tail[-10:], head=head[:10])
+
+
+@register
+class DuplicatedPassage(Rule):
+    """Flags a paragraph whose text is a run-together copy of other paragraphs, as a scraper
+    produces when it prints a page summary before the document itself.
+
+    为什么: the reader meets the same notice twice, once garbled; the copy is not part of the plan.
+
+    Bad:
+        各部门：《示范县域三年行动方案》已经市人民政府同意，现印发给你们，请认真贯彻落实。宜都市人民政府办公室示范县域三年行动方案为进一步贯彻落实
+        各部门：
+        《示范县域三年行动方案》已经市人民政府同意，现印发给你们，请认真贯彻落实。
+        宜都市人民政府办公室
+        示范县域三年行动方案
+        为进一步贯彻落实纲要任务部署，制定本方案。
+
+    Good:
+        各部门：
+        《示范县域三年行动方案》已经市人民政府同意，现印发给你们，请认真贯彻落实。
+        宜都市人民政府办公室
+        示范县域三年行动方案
+        为进一步贯彻落实纲要任务部署，制定本方案。
+    """
+
+    code = "ER007"
+    name = "duplicated-passage"
+    category = "editor-residue"
+    message = "段落重复了文档其他位置的内容：“{text}…”"
+    message_en = "paragraph repeats text found elsewhere in the document: “{text}…”"
+    shingle = 12
+    min_length = 60
+
+    def check(self, plan: Plan):
+        text, k = plan.text, self.shingle
+        # Line breaks are dropped before counting: the copy runs together what were paragraphs.
+        flat = text.replace("\n", "")
+        counts = Counter(flat[i:i + k] for i in range(0, len(flat) - k + 1))
+        for b in plan.blocks:
+            if b.kind == "table" or b.end - b.start < self.min_length:
+                continue
+            # A shingle seen twice in the document and at least once outside this block.
+            para = text[b.start:b.end]
+            inside = Counter(para[i:i + k] for i in range(len(para) - k + 1))
+            repeated = sum(1 for s, n in inside.items() if counts[s] > n)
+            if inside and repeated >= 0.6 * len(inside):
+                if self._has_long_repeated_run(para, counts, inside):
+                    yield self.finding(plan, [plan.span(b.start, b.end)], text=para[:20])
+
+    def _has_long_repeated_run(self, para: str, counts: Counter, inside: Counter) -> bool:
+        # Guard against paragraphs made of boilerplate phrases that recur everywhere: the block
+        # must share long runs, not just common 12-character phrases.
+        k = self.shingle
+        run = best = 0
+        for i in range(len(para) - k + 1):
+            run = run + 1 if counts[para[i:i + k]] > inside[para[i:i + k]] else 0
+            best = max(best, run)
+        return best >= 20

@@ -1,0 +1,58 @@
+"""SARIF 2.1.0: one run, the rules from the registry, regions in Unicode code points."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from .. import __version__
+from ..lint.baseline import fingerprint
+from ..lint.registry import all_rules
+from ..model import Finding, Plan, Span
+from . import location
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _location(plan: Plan | None, path: str, span: Span) -> dict:
+    line, col = location(plan, span)
+    end_line, end_col = line, col + len(span.text)
+    if "\n" in span.text:
+        end_line = line + span.text.count("\n")
+        end_col = len(span.text) - span.text.rfind("\n")
+    return {"physicalLocation": {
+        "artifactLocation": {"uri": path},
+        "region": {"startLine": line, "startColumn": col, "endLine": end_line,
+                   "endColumn": end_col, "charOffset": span.start, "charLength": len(span.text),
+                   "snippet": {"text": span.text}}}}
+
+
+def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mapping[str, str]
+           ) -> str:
+    rules = all_rules()
+    index = {r.code: i for i, r in enumerate(rules)}
+    results = []
+    for f in findings:
+        path = paths.get(f.document, f.document)
+        plan = plans.get(f.document)
+        locations = [_location(plan, path, s) for s in f.sources]
+        result = {"ruleId": f.code, "ruleIndex": index[f.code], "level": _LEVEL[f.severity],
+                  "message": {"text": f.message}, "locations": locations[:1],
+                  "partialFingerprints": {"policyparse/v1": fingerprint(f)},
+                  "properties": {"category": f.category}}
+        if len(locations) > 1:  # the other side(s) of a conflict
+            result["relatedLocations"] = [dict(loc, id=i) for i, loc in
+                                          enumerate(locations[1:], start=1)]
+        results.append(result)
+    driver = {"name": "policyparse", "version": __version__,
+              "informationUri": "https://github.com/policyparse/policyparse",
+              "rules": [{"id": r.code, "name": r.name,
+                         "shortDescription": {"text": r.doc().split("\n\n")[0]},
+                         "help": {"text": r.doc()},
+                         "defaultConfiguration": {"level": _LEVEL[r.severity]},
+                         "properties": {"category": r.category}} for r in rules]}
+    sarif = {"$schema": SCHEMA, "version": "2.1.0",
+             "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
+                       "results": results}]}
+    return json.dumps(sarif, ensure_ascii=False, indent=2)

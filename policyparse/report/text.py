@@ -1,0 +1,37 @@
+"""Terminal report: ``path:line:col: CODE [category] message`` with the excerpt."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..model import Finding, Plan
+from . import location
+
+
+def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mapping[str, str]
+           ) -> str:
+    out = []
+    for f in findings:
+        plan = plans.get(f.document)
+        path = paths.get(f.document, f.document)
+        first, *others = f.sources or [None]
+        if first is None:
+            out.append(f"{path}: {f.code} [{f.category}] {f.message}")
+            continue
+        line, col = location(plan, first)
+        out.append(f"{path}:{line}:{col}: {f.code} [{f.category}] {f.message}")
+        out.append(f"    | {_excerpt(first.text)}")
+        for other in others:
+            oline, ocol = location(plan, other)
+            out.append(f"    = also {path}:{oline}:{ocol}: {_excerpt(other.text)}")
+    counts = {}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    summary = ", ".join(f"{n} {sev}" for sev, n in sorted(counts.items())) or "no findings"
+    out.append(f"Found {len(findings)} finding(s): {summary}.")
+    return "\n".join(out)
+
+
+def _excerpt(text: str, width: int = 70) -> str:
+    text = text.replace("\n", "⏎")
+    return text if len(text) <= width else text[:width - 1] + "…"

@@ -1,0 +1,41 @@
+"""Every rule's documented bad example is flagged and its good example is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyparse import parse
+from policyparse.lint import lint_plan
+from policyparse.lint.registry import CATEGORIES, all_rules, select
+
+TEXT_RULES = [r for r in all_rules() if not r.examples().get("bad", "").startswith("(")]
+
+
+def test_registry_is_complete_and_consistent():
+    rules = all_rules()
+    assert len({r.code for r in rules}) == len({r.name for r in rules}) == len(rules)
+    for r in rules:
+        assert r.category in CATEGORIES
+        assert "为什么" in r.doc(), f"{r.code} docstring lacks the why"
+        assert {"bad", "good"} <= set(r.examples()), f"{r.code} lacks bad/good examples"
+        assert r.message and r.message_en
+
+
+@pytest.mark.parametrize("rule", TEXT_RULES, ids=lambda r: r.code)
+def test_documented_examples(rule):
+    ex = rule.examples()
+    bad = [f for f in lint_plan(parse(ex["bad"]), [rule]) if f.code == rule.code]
+    assert bad, f"{rule.code} misses its own bad example"
+    plan = parse(ex["bad"])
+    for f in bad:
+        for s in f.sources:
+            assert plan.text[s.start:s.end] == s.text
+    good = [f for f in lint_plan(parse(ex["good"]), [rule]) if f.code == rule.code]
+    assert not good, f"{rule.code} flags its own good example: {good[0].message}"
+
+
+def test_select_and_ignore():
+    assert {r.code for r in select(["PH"])} == {"PH001", "PH002"}
+    assert "PH002" not in {r.code for r in select(["placeholder"], ["blank-date"])}
+    with pytest.raises(ValueError, match="unknown rule selector"):
+        select(["ZZ9"])
