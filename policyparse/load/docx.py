@@ -1,0 +1,534 @@
+"""Word .docx plans: body paragraphs and tables in order, with Word's auto-numbers rendered.
+
+python-docx opens the package (relationships, content types); the parts are then read with
+lxml directly, walking ``w:body`` in order, because python-docx's object model is slow and hides
+what a plan needs: list numbers (:mod:`.numbering`), tracked changes, comment ranges.  The text
+is Word's final view: insertions kept, deletions and moved-away text dropped, field codes,
+bookmarks, footnote marks and page headers/footers left out.  What was left out or annotates
+the text becomes a diagnostic anchored where it stood.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import takewhile
+
+import regex
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.pkgreader import PackageReader
+from lxml import etree
+
+from ..errors import CorruptDocument, TooLarge
+from .document import Document, DocumentBuilder, normalise_line
+from .numbering import W, Numbering, UndefinedNumbering
+from .text import _TABLE_CAPTION
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_MEMBERS = 10_000
+
+# No entity expansion, no network, no huge trees: a .docx is untrusted input.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_PACKAGE_ERRORS = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, EOFError,
+                   OSError, RuntimeError, NotImplementedError, zlib.error, etree.XMLSyntaxError)
+
+_VAL = W + "val"
+_P, _TBL, _TR, _TC, _T = (W + t for t in ("p", "tbl", "tr", "tc", "t"))
+_PPR, _TCPR = W + "pPr", W + "tcPr"
+_SDT, _SDT_CONTENT, _CUSTOM_XML = W + "sdt", W + "sdtContent", W + "customXml"
+_COMMENT_START, _COMMENT_END = W + "commentRangeStart", W + "commentRangeEnd"
+_ROW, _CELL = frozenset({_TR}), frozenset({_TC})
+# Elements whose children are walked as if they stood in the paragraph itself.
+_CONTAINERS = frozenset(W + t for t in (
+    "r", "hyperlink", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple", "dir", "bdo",
+    "ruby", "rubyBase"))
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")
+_HEADING_NAME = regex.compile(r"(?i)^(?:heading|标题)\s*([1-9])$")
+_CAPTION_STYLES = frozenset({"caption", "题注"})
+
+
+def load_docx(data: bytes, path: str) -> Document:
+    """Entry point for the loader registry: a .docx file's bytes → :class:`Document`."""
+    parts = _Package(data, path)
+    root = _parse(parts.main, path)
+    body = root.find(W + "body") if root.tag == W + "document" else None
+    if body is None:
+        raise CorruptDocument(path, "word/document.xml has no w:body")
+    b = DocumentBuilder(path, "docx")
+    styles = _Styles(parts.xml(RT.STYLES, b))
+    numbering = parts.xml(RT.NUMBERING, b)
+    problem = ("numbering.xml is malformed" if parts.broken(RT.NUMBERING) else
+               "the document has no numbering part" if numbering is None else None)
+    notes = {kind: _notes(parts.xml(rt, b), kind)
+             for kind, rt in (("footnote", RT.FOOTNOTES), ("endnote", RT.ENDNOTES))}
+    loader = _Loader(b, styles, Numbering(numbering, styles.lists), notes, problem)
+    loader.body(body)
+    loader.comments(_notes(parts.xml(RT.COMMENTS, b), "comment"))
+    _furniture(b, parts)
+    return b.build()
+
+
+class _Package:
+    """The main document part and the parts it relates to, read through python-docx's OPC
+    reader after the zip has passed the size limits."""
+
+    def __init__(self, data: bytes, path: str):
+        _check_zip(data, path)
+        try:
+            reader = PackageReader.from_file(io.BytesIO(data))
+            blobs = {str(name): blob for name, _, _, blob in reader.iter_sparts()}
+            srels = list(reader.iter_srels())
+        except _PACKAGE_ERRORS as err:
+            raise CorruptDocument(path, f"broken .docx package ({_reason(err)})") from None
+        main = next((str(rel.target_partname) for source, rel in srels
+                     if source == "/" and rel.reltype == RT.OFFICE_DOCUMENT
+                     and not rel.is_external), None)
+        if main is None or main not in blobs:
+            raise CorruptDocument(path, "no main document part (word/document.xml)")
+        self.main = blobs[main]
+        self.related: dict[str, list[tuple[str, bytes]]] = {}
+        for source, rel in srels:
+            target = None if rel.is_external else str(rel.target_partname)
+            if source == main and target in blobs:
+                self.related.setdefault(rel.reltype, []).append((target, blobs[target]))
+        self._broken: set[str] = set()
+
+    def xml(self, reltype: str, b: DocumentBuilder) -> etree._Element | None:
+        """The first part of a kind, parsed; a malformed one is noted and treated as absent."""
+        roots = self.all_xml(reltype, b)
+        return roots[0][1] if roots else None
+
+    def all_xml(self, reltype: str, b: DocumentBuilder) -> list[tuple[str, etree._Element]]:
+        out = []
+        for name, blob in self.related.get(reltype, []):
+            try:
+                out.append((name, etree.fromstring(blob, _PARSER)))
+            except etree.XMLSyntaxError as err:
+                if reltype not in self._broken:
+                    self._broken.add(reltype)
+                    if reltype != RT.NUMBERING:  # reported per paragraph as numbering-fallback
+                        b.diagnose("other", f"{name.lstrip('/')} is malformed and was ignored "
+                                   f"({_reason(err)})")
+        return out
+
+    def broken(self, reltype: str) -> bool:
+        return reltype in self._broken
+
+
+def _check_zip(data: bytes, path: str) -> None:
+    """Refuse zip bombs before anything is inflated: the declared sizes bound what zipfile
+    will ever decompress."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as err:
+        raise CorruptDocument(path, f"not a .docx: broken zip container ({_reason(err)})") from None
+    if len(infos) > MAX_MEMBERS:
+        raise TooLarge(path, f"zip has {len(infos)} members, more than {MAX_MEMBERS}")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise TooLarge(path, f"{total} bytes uncompressed exceeds the limit of {MAX_UNCOMPRESSED}")
+
+
+def _parse(blob: bytes, path: str) -> etree._Element:
+    try:
+        return etree.fromstring(blob, _PARSER)
+    except etree.XMLSyntaxError as err:
+        raise CorruptDocument(path, f"malformed word/document.xml ({_reason(err)})") from None
+
+
+def _reason(err: Exception) -> str:
+    return (str(err) or type(err).__name__).splitlines()[0][:160]
+
+
+@dataclass(frozen=True)
+class _Style:
+    name: str | None = None
+    level: int | None = None
+    num_id: str | None = None
+    ilvl: int | None = None
+
+
+class _Styles:
+    """Paragraph styles resolved through ``w:basedOn``: name, heading level, list."""
+
+    def __init__(self, root: etree._Element | None):
+        self._raw: dict[str, etree._Element] = {}
+        self.default: str | None = None
+        self.lists: dict[str, str] = {}
+        for el in root.iterchildren(W + "style") if root is not None else ():
+            sid = el.get(W + "styleId", "")
+            self._raw[sid] = el
+            if el.get(W + "default") in ("1", "true") and el.get(W + "type") == "paragraph":
+                self.default = sid
+            num_id = el.find(f"{W}pPr/{W}numPr/{W}numId")
+            if num_id is not None:
+                self.lists[sid] = num_id.get(_VAL, "")
+        self.resolve = lru_cache(maxsize=None)(self._resolve)
+
+    def _resolve(self, sid: str | None) -> _Style:
+        chain, seen = [], set()
+        while sid in self._raw and sid not in seen:  # basedOn cycles occur in the wild
+            seen.add(sid)
+            chain.append(self._raw[sid])
+            based = chain[-1].find(W + "basedOn")
+            sid = based.get(_VAL) if based is not None else None
+        if not chain:
+            return _Style()
+        name_el = chain[0].find(W + "name")
+        level = num_id = ilvl = None
+        for el in chain:  # the nearest style that states a property wins
+            ppr = el.find(_PPR)
+            if ppr is None:
+                continue
+            if level is None:
+                level = _outline(ppr)
+            num = ppr.find(W + "numPr")
+            if num is not None:
+                num_id = num_id or _attr(num.find(W + "numId"))
+                ilvl = ilvl if ilvl is not None else _int(num.find(W + "ilvl"))
+        if level is None:
+            level = next((int(m.group(1)) for el in chain
+                          if (m := _HEADING_NAME.match(_attr(el.find(W + "name")) or ""))), 0)
+        return _Style(name=_attr(name_el), level=level or None, num_id=num_id, ilvl=ilvl)
+
+
+def _attr(el: etree._Element | None) -> str | None:
+    return el.get(_VAL) if el is not None else None
+
+
+def _int(el: etree._Element | None) -> int | None:
+    try:
+        return int(el.get(_VAL, "")) if el is not None else None
+    except ValueError:
+        return None
+
+
+def _outline(ppr: etree._Element) -> int | None:
+    """``w:outlineLvl`` as a 1-based level, 0 for body text (level 9), None when not stated."""
+    lvl = _int(ppr.find(W + "outlineLvl"))
+    if lvl is None:
+        return None
+    return lvl + 1 if 0 <= lvl < 9 else 0
+
+
+@dataclass
+class _Mark:
+    kind: str  # comment-start, comment-end, comment-ref, footnote, endnote, insert, delete
+    start: int
+    end: int | None = None
+    ref: str = ""
+    author: str | None = None
+    text: str = ""
+
+
+@dataclass
+class _Text:
+    """The raw text of one unit (a paragraph or a table cell) and the marks found in it."""
+
+    parts: list[str] = field(default_factory=list)
+    size: int = 0
+    marks: list[_Mark] = field(default_factory=list)
+    pending_break: bool = False
+
+    def add(self, s: str) -> None:
+        if not s:
+            return
+        if self.pending_break:
+            # A line break joins the two lines: with nothing inside a CJK run, else a space.
+            self.pending_break = False
+            if self.parts and not (_CJK.match(self.parts[-1][-1]) and _CJK.match(s[0])):
+                self.parts.append(" ")
+                self.size += 1
+        self.parts.append(s)
+        self.size += len(s)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _walk(el: etree._Element, out: _Text) -> None:
+    """Collect the visible text under ``el`` (Word's final view) into ``out``."""
+    for child in el:
+        tag = child.tag
+        if tag == _T:
+            text = child.text or ""
+            if len(child):  # unexpanded entity references: skip them, keep the text around them
+                text += "".join(c.tail or "" for c in child)
+            out.add(text)
+        elif tag in _CONTAINERS:
+            _walk(child, out)
+        elif tag in _BREAKS:
+            out.pending_break = True
+        elif tag in _CHARS:
+            out.add(_CHARS[tag])
+        elif tag in _TRACKED:
+            kind = _TRACKED[tag]
+            start = out.size
+            if kind == "insert":
+                _walk(child, out)
+                text = out.text()[start:]
+            else:
+                text = "".join(t.text or "" for t in child.iter(W + "delText", _T))
+            out.marks.append(_Mark(kind, start, out.size, author=child.get(W + "author"),
+                                   text=text))
+        elif tag in _POINT_MARKS:
+            out.marks.append(_Mark(_POINT_MARKS[tag], out.size, ref=child.get(W + "id", "")))
+        elif tag == W + "sym":
+            out.add(_symbol(child.get(W + "char", "")))
+
+
+_BREAKS = frozenset({W + "br", W + "cr"})
+_CHARS = {W + "tab": "\t", W + "ptab": "\t", W + "noBreakHyphen": "-"}
+_TRACKED = {W + "ins": "insert", W + "moveTo": "insert", W + "del": "delete",
+            W + "moveFrom": "delete"}
+_POINT_MARKS = {_COMMENT_START: "comment-start", _COMMENT_END: "comment-end",
+                W + "commentReference": "comment-ref", W + "footnoteReference": "footnote",
+                W + "endnoteReference": "endnote"}
+
+
+def _symbol(code: str) -> str:
+    """A ``w:sym`` character; symbol-font glyphs (private use area) have no text meaning."""
+    try:
+        char = chr(int(code, 16))
+    except ValueError:
+        return ""
+    return "" if 0xE000 <= ord(char) <= 0xF8FF else char
+
+
+def _notes(root: etree._Element | None, kind: str) -> dict[str, tuple[str | None, str]]:
+    """Comments, footnotes or endnotes by id: (author, text)."""
+    out = {}
+    for note in root.iterchildren(W + kind) if root is not None else ():
+        if note.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        text = _Text()
+        for p in note.iter(_P):
+            text.add(" ")
+            _walk(p, text)
+        out[note.get(W + "id", "")] = (note.get(W + "author"), normalise_line(text.text())[0])
+    return out
+
+
+def _offset(raw: str, k: int) -> int:
+    """Where ``raw[k]`` lands in ``normalise_line(raw)``: the prefix is normalised with a
+    sentinel after it so that trailing spaces inside the block are not stripped."""
+    return len(normalise_line(raw[:k] + "x")[0]) - 1
+
+
+class _Loader:
+    """Walks the body in order, feeding the builder and settling marks into diagnostics."""
+
+    def __init__(self, b: DocumentBuilder, styles: _Styles, numbering: Numbering,
+                 notes: dict[str, dict[str, tuple[str | None, str]]],
+                 numbering_problem: str | None):
+        self.b = b
+        self.styles = styles
+        self.numbering = numbering
+        self.notes = notes
+        self.numbering_problem = numbering_problem
+        self._comment_at: dict[str, dict[str, int]] = {}
+        self._fallbacks: set[str] = set()
+
+    def body(self, body: etree._Element) -> None:
+        """Paragraphs and tables in order; ``Block.index`` counts them (through content
+        controls), comment marks between them are not counted."""
+        index = 0
+        for el in _descend(body):
+            if el.tag == _P:
+                self.paragraph(el, index)
+            elif el.tag == _TBL:
+                self.table(el, index)
+            else:  # a comment range that starts or ends between paragraphs
+                pos = self.b.position if el.tag == _COMMENT_START else \
+                    (self.b.blocks[-1].end if self.b.blocks else 0)
+                self._settle([_Mark(_POINT_MARKS[el.tag], 0, ref=el.get(W + "id", ""))],
+                             lambda _: pos)
+                continue
+            index += 1
+
+    def paragraph(self, p: etree._Element, index: int) -> None:
+        ppr = p.find(_PPR)
+        style = self._style(ppr)
+        own_level = _outline(ppr) if ppr is not None else None
+        level = (own_level if own_level is not None else style.level) or None
+        at = self.b.position
+        label = self._label(p, ppr, style)
+        out = _Text()
+        _walk(p, out)
+        raw = out.text()
+        block = self.b.add(raw, index=index, kind="heading" if level else "paragraph",
+                           style=style.name, style_level=level, label=label, raw_start=0)
+        if block is None:
+            self._settle(out.marks, lambda _: at)
+        else:
+            first = block.start + len(block.label or "")
+            self._settle(out.marks, lambda k: min(first + _offset(raw, k), block.end))
+
+    def _style(self, ppr: etree._Element | None) -> _Style:
+        sid = _attr(ppr.find(W + "pStyle")) if ppr is not None else None
+        return self.styles.resolve(sid or self.styles.default)
+
+    def _label(self, p: etree._Element, ppr: etree._Element | None, style: _Style) -> str | None:
+        """The paragraph's auto-number as Word shows it (its own numPr, else its style's)."""
+        num = ppr.find(W + "numPr") if ppr is not None else None
+        num_id = _attr(num.find(W + "numId")) if num is not None else None
+        ilvl = _int(num.find(W + "ilvl")) if num is not None else None
+        num_id = num_id or style.num_id
+        if num_id is None or num_id == "0":  # numId 0 switches inherited numbering off
+            return None
+        if ilvl is None:
+            ilvl = style.ilvl
+        if ilvl is None and ppr is not None:
+            ilvl = self.numbering.level_of_style(num_id, _attr(ppr.find(W + "pStyle")) or "")
+        try:
+            return self.numbering.label(num_id, ilvl or 0)
+        except UndefinedNumbering as err:
+            reason = self.numbering_problem or str(err)
+            if reason not in self._fallbacks:  # one note per cause, at its first paragraph
+                self._fallbacks.add(reason)
+                self.b.diagnose("numbering-fallback", f"Word auto-number not rendered ({reason});"
+                                " the paragraph is kept as written", at=self.b.position)
+            return None
+
+    def table(self, tbl: etree._Element, index: int) -> None:
+        rows, units = self._grid(tbl)
+        cleaned = [[normalise_line(cell)[0] for cell in row] for row in rows]
+        keep = [i for i, row in enumerate(cleaned) if any(row)]
+        caption = self._caption()
+        header = sum(1 for _ in takewhile(lambda tr: tr.find(f"{W}trPr/{W}tblHeader") is not None,
+                                          _descend(tbl, _ROW))) or 1
+        first = len(self.b.blocks)
+        table = self.b.add_table([cleaned[i] for i in keep], index=index, caption=caption,
+                                 header_rows=header)
+        if table is None:
+            return
+        for n, i in enumerate(keep):
+            line = self.b.blocks[first + n]
+            at = line.start
+            for j, cell in enumerate(cleaned[i]):
+                unit = units.get((i, j))
+                if unit is not None:
+                    raw, end = unit.text(), at + len(cell)
+                    self._settle(unit.marks,
+                                 lambda k, at=at, raw=raw, end=end: min(at + _offset(raw, k), end))
+                at += len(cell) + 1
+
+    def _grid(self, tbl: etree._Element) -> tuple[list[list[str]], dict[tuple[int, int], _Text]]:
+        """Rows of cell texts on the table grid: a gridSpan cell fills its first column and
+        leaves the others empty; a vMerge continuation repeats the text of the cell above."""
+        rows: list[list[str]] = []
+        units: dict[tuple[int, int], _Text] = {}
+        for tr in _descend(tbl, _ROW):
+            row: list[str] = [""] * (_int(tr.find(f"{W}trPr/{W}gridBefore")) or 0)
+            for tc in _descend(tr, _CELL):
+                tcpr = tc.find(_TCPR)
+                span = max(_int(tcpr.find(W + "gridSpan")) or 1, 1) if tcpr is not None else 1
+                merge = tcpr.find(W + "vMerge") if tcpr is not None else None
+                col = len(row)
+                if merge is not None and merge.get(_VAL, "continue") == "continue":
+                    above = rows[-1][col] if rows and col < len(rows[-1]) else ""
+                    row.append(above)
+                else:
+                    out = _Text()
+                    self._cell(tc, out)
+                    units[(len(rows), col)] = out
+                    row.append(out.text())
+                row.extend([""] * (span - 1))
+            rows.append(row)
+        return rows, units
+
+    def _cell(self, tc: etree._Element, out: _Text) -> None:
+        """A cell's paragraphs, one after another; nested tables are flattened into it."""
+        for el in _descend(tc):
+            if el.tag == _P:
+                out.add(" ")
+                ppr = el.find(_PPR)
+                out.add(self._label(el, ppr, self._style(ppr)) or "")
+                _walk(el, out)
+            elif el.tag == _TBL:
+                for tr in _descend(el, _ROW):
+                    for cell in _descend(tr, _CELL):
+                        self._cell(cell, out)
+            else:
+                out.marks.append(_Mark(_POINT_MARKS[el.tag], out.size, ref=el.get(W + "id", "")))
+
+    def _caption(self) -> str | None:
+        """The paragraph just before a table is its caption when styled or worded as one."""
+        prev = self.b.blocks[-1] if self.b.blocks else None
+        if prev is None or prev.kind not in ("paragraph", "caption"):
+            return None
+        text = self.b.text_of(prev)
+        if (prev.style or "").lower() in _CAPTION_STYLES or _TABLE_CAPTION.match(text):
+            prev.kind = "caption"
+            return text
+        return None
+
+    def _settle(self, marks: list[_Mark], pos: Callable[[int], int]) -> None:
+        """Turn the marks of one unit into diagnostics, ``pos`` mapping raw offsets to
+        positions in the document text."""
+        for mark in marks:
+            at = pos(mark.start)
+            if mark.kind.startswith("comment"):
+                self._comment_at.setdefault(mark.ref, {}).setdefault(mark.kind, at)
+            elif mark.kind in ("footnote", "endnote"):
+                _, text = self.notes.get(mark.kind, {}).get(mark.ref, (None, ""))
+                self.b.diagnose("footnote", f"Word {mark.kind} {mark.ref} kept out of the text",
+                                text=text, at=at)
+            else:
+                verb = "kept" if mark.kind == "insert" else "dropped"
+                who = f" by {mark.author}" if mark.author else ""
+                self.b.diagnose("tracked-change", f"tracked {mark.kind}{who} {verb} (final view)",
+                                text=mark.text, author=mark.author, at=at,
+                                end=pos(mark.end) if mark.kind == "insert" else None)
+
+    def comments(self, comments: dict[str, tuple[str | None, str]]) -> None:
+        """One diagnostic per Word comment, anchored at the commented text."""
+        for cid, (author, text) in comments.items():
+            where = self._comment_at.get(cid, {})
+            start = where.get("comment-start", where.get("comment-ref"))
+            end = where.get("comment-end", start)
+            # text as Word writes a comment when it saves the document as plain text, so that a
+            # comment reads the same whichever form the plan came in
+            self.b.diagnose("comment", f"Word comment by {author}: {text}",
+                            text=f"Comment by {author}: {text}", author=author, at=start,
+                            end=end if start is not None else None)
+
+
+_BLOCK_TAGS = frozenset({_P, _TBL, _COMMENT_START, _COMMENT_END})
+
+
+def _descend(parent: etree._Element,
+             tags: frozenset[str] = _BLOCK_TAGS) -> Iterator[etree._Element]:
+    """The children of ``parent`` with one of ``tags``, in order, looking through content
+    controls and custom XML (by default: paragraphs, tables, block-level comment marks)."""
+    for el in parent:
+        if el.tag in tags:
+            yield el
+        elif el.tag == _SDT:
+            content = el.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _descend(content, tags)
+        elif el.tag == _CUSTOM_XML:
+            yield from _descend(el, tags)
+
+
+def _furniture(b: DocumentBuilder, parts: _Package) -> None:
+    """Page headers and footers (page numbers such as ``- 1 -``) are not plan text: one note."""
+    texts, names = [], []
+    for reltype in (RT.HEADER, RT.FOOTER):
+        for name, root in parts.all_xml(reltype, b):
+            for p in root.iter(_P):
+                line = normalise_line("".join(
+                    t.text or "" for t in p.iter(_T, W + "instrText")))[0]
+                if line and line not in texts:
+                    texts.append(line)
+                    names.append(name.rsplit("/", 1)[-1])
+    if texts:
+        b.diagnose("page-furniture", "page headers/footers kept out of the text: "
+                   + ", ".join(dict.fromkeys(names)), text="\n".join(texts))
