@@ -13,7 +13,7 @@ from importlib import resources
 import regex
 
 _URL = regex.compile(r"^(?:https?://|www\.)\S+$")
-_FILLER = regex.compile(r"[\s\p{P}\p{S}0-9０-９:：|/>-]+")
+_NOT_WORDS = regex.compile(r"[\p{P}\p{S}\p{Z}\p{N}\s\p{Latin}]")
 
 
 @cache
@@ -21,19 +21,23 @@ def _vocabulary() -> tuple[regex.Pattern, regex.Pattern, int]:
     data = tomllib.loads(resources.files("policyparse.data").joinpath("furniture.toml")
                          .read_text(encoding="utf-8"))
     strong = regex.compile("|".join(map(regex.escape, data["strong"])))
-    words = sorted(data["words"], key=len, reverse=True)
-    only_words = regex.compile(f"(?:{'|'.join(map(regex.escape, words))})")
-    return strong, only_words, int(data["max_length"])
+    words = regex.compile("|".join(map(regex.escape, sorted(data["words"], key=len,
+                                                             reverse=True))))
+    return strong, words, int(data["max_length"])
 
 
 def is_furniture(line: str) -> bool:
+    """A bare URL, a short line with a strong marker (扫描二维码, 版权所有, ICP备…), or a short
+    line of furniture words with little else (``字号：大 中 小 打印 关闭``)."""
     line = line.strip()
-    if not line:
-        return False
     strong, words, max_length = _vocabulary()
-    if len(line) > max_length:
+    if not line or len(line) > max_length:
         return False
     if _URL.match(line) or strong.search(line):
         return True
-    rest = _FILLER.sub("", words.sub("", line))
-    return not rest and bool(words.search(line))
+    hits = words.findall(line)
+    if not hits:
+        return False
+    total = len(_NOT_WORDS.sub("", line))
+    rest = len(_NOT_WORDS.sub("", words.sub("", line)))
+    return rest <= total / 4 or (len(set(hits)) >= 2 and rest <= total / 2)

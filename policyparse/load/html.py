@@ -1,0 +1,458 @@
+"""Web pages: the plan out of a government portal page, without the portal around it.
+
+Pages on gov.cn, provincial and county portals and aggregator sites wrap the document in
+navigation, login links, breadcrumbs, metadata bars, share and QR-code boxes, related links and
+footers.  The loader keeps the main content (a known CMS content container, else the element that
+holds most of the page's sentence punctuation) and the document's own title; every other visible
+line becomes a ``web-furniture`` diagnostic, so nothing disappears unseen.  Lines are laid out as
+a browser would: block elements and ``<br>`` break lines, inline elements run on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.message import Message
+from itertools import chain
+from typing import NamedTuple
+
+import lxml.html
+import regex
+from lxml import etree
+
+from ..errors import CorruptDocument
+from ..furniture import is_furniture
+from .document import Document, DocumentBuilder, normalise_line
+from .text import decode
+
+# Content containers of the CMSs Chinese government sites run on (TRS, 开普云 UCAP, gov.cn).
+_CONTAINER_CLASSES = frozenset({"TRS_Editor", "TRS_UEDITOR", "pages_content", "article-content"})
+_CONTAINER_IDS = frozenset({"UCAP-CONTENT", "zoom"})
+_CONTAINER_TAGS = frozenset({"article"})
+
+_INVISIBLE = ("script", "style", "noscript", "template")
+_NOT_RENDERED = frozenset({"head", "title", "meta", "link", "base"})  # display: none in browsers
+_FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu", "select",
+                             "button", "textarea", "iframe"})
+_FURNITURE_NAME = regex.compile(
+    r"nav|menu|breadcrumb|crumb|login|share|footer|qrcode|erweima|related|toolbar", regex.I)
+_QR_NAME = regex.compile(r"qrcode|erweima|二维码", regex.I)
+# Document types that make a page <title> the document's title when no element carries it.
+_DOC_TYPES = ("通知", "意见", "方案", "规划", "办法", "决定", "纲要", "计划", "规定", "细则",
+              "公告", "通告", "批复", "报告", "要点", "措施", "条例", "指南")
+_TITLE_SEPARATORS = regex.compile(r"\s*(?:[_|｜]|\s[-–—]\s)\s*")
+
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+    "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "menu", "nav", "ol", "p", "pre",
+    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
+_HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
+_SENTENCE_PUNCTUATION = frozenset("，。；：、！？")
+_WHITESPACE = regex.compile(r"[ \t\n\r\f]+")  # HTML whitespace; nbsp and \u3000 are text
+_OUTSIDE = "outside the main content"
+
+
+def load_html(data: bytes, path: str) -> Document:
+    """Entry point for the loader registry: decode, parse, keep the main content."""
+    b = DocumentBuilder(path, "html")
+    root = _parse(_decode(data, path, b), path)
+    page = _Page.analyse(root)
+    if page.head_title:
+        b.add(page.head_title, index=0, kind="heading", style="title", style_level=1)
+    index = 0
+    for item in _layout(page.body, boundaries=page.boundaries, atomic=page.is_data_table):
+        reason, in_region = page.reason(item.el)
+        # Furniture outside the main content is anchored at the start, inside it where it stood.
+        at = b.position if in_region else 0
+        if item.kind == "image":
+            if _is_qr_code(item.el) and item.el.get("src"):
+                _remove(b, item.el.get("src"), "QR-code image", at)
+            continue
+        index += 1
+        if item.kind == "table":
+            _add_table(b, item.el, index)
+        elif reason is None and not is_furniture(item.text):
+            block = _block_element(item.el)
+            level = _HEADING_LEVELS.get(block.tag)
+            if level is None and page.title is not None and page.title in _self_and_up(item.el):
+                level = 1  # a title in a <div class="title"> is still the document's title
+            b.add(item.text, index=index, kind="paragraph" if level is None else "heading",
+                  style=block.tag, style_level=level)
+        else:
+            _remove(b, item.text, reason or "furniture wording", at)
+    if not b.blocks:
+        raise CorruptDocument(path, "no visible text in the HTML page")
+    return b.build()
+
+
+# --- bytes to tree -------------------------------------------------------------------------
+
+def _decode(data: bytes, path: str, b: DocumentBuilder) -> str:
+    """A BOM wins, then the page's declared charset, then UTF-8 and GB18030 by content."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode(data, path)
+    declared = _declared_charset(data)
+    if declared and declared != "utf-8" and not data.isascii():
+        try:  # GBK text is practically never valid UTF-8: a template copied with a stale label
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            b.diagnose("encoding", f"page declares charset {declared} but is UTF-8", at=0)
+            return text
+    if declared:
+        try:
+            return data.decode(declared)
+        except UnicodeError:
+            b.diagnose("encoding", f"page declares charset {declared} but is not written in "
+                       "it; decoded by content instead", at=0)
+        except LookupError:  # a codec that is no text encoding (rot13, hex)
+            pass
+    return decode(data, path)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The codec named by ``<meta charset>`` or ``http-equiv`` in the head of the page."""
+    try:  # latin-1 reads any bytes, and the ASCII markup of the head survives it
+        head = lxml.html.document_fromstring(data[:4096], parser=lxml.html.HTMLParser(
+            encoding="iso-8859-1"))
+    except etree.ParserError:
+        return None
+    for meta in head.iter("meta"):
+        label = meta.get("charset")
+        if label is None and (meta.get("http-equiv") or "").lower() == "content-type":
+            header = Message()
+            header["content-type"] = meta.get("content") or ""
+            label = header.get_param("charset")
+        if isinstance(label, str) and label.strip():
+            try:
+                name = codecs.lookup(label.strip()).name
+            except LookupError:
+                return None
+            if name.startswith(("utf-16", "utf-32")):
+                return None  # the bytes we could read the label in cannot be UTF-16 (WHATWG)
+            # Sites label GBK pages gb2312; GB18030 is the superset that reads them all.
+            return "gb18030" if name in ("gb2312", "gbk") else name
+    return None
+
+
+def _parse(text: str, path: str) -> etree._Element:
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:  # bytes with an explicit encoding, so an <?xml encoding=…?> line cannot object
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except etree.ParserError as err:
+        raise CorruptDocument(path, f"not a readable HTML page ({err})") from None
+    if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log):
+        # libxml2 stops at 256 levels and would silently drop the rest of the page.
+        raise CorruptDocument(path, "elements nested too deeply for the HTML parser")
+    etree.strip_elements(root, *_INVISIBLE, with_tail=False)
+    return root
+
+
+# --- the page: furniture, main content, title ------------------------------------------------
+
+@dataclass
+class _Page:
+    body: etree._Element
+    furniture: dict[etree._Element, str]  # element → why it is furniture
+    region: etree._Element
+    title: etree._Element | None
+    head_title: str | None  # the <title> text, when no element of the body carries it
+
+    @classmethod
+    def analyse(cls, root: etree._Element) -> _Page:
+        body = root.find("body")
+        body = root if body is None else body
+        everything = _scores(body, {})
+        furniture = {el: why for el in body.iter() if (why := _furniture_reason(el))
+                     # a wrapper holding the page is not furniture (ASP.NET wraps it in a <form>)
+                     and everything[el] <= everything[body] / 2}
+        scores = _scores(body, furniture)
+        region = _main_region(body, scores, furniture)
+        wanted = _head_titles(root)
+        title = _title_element(body, wanted, furniture)
+        head_title = None
+        if title is None and wanted:
+            best = max(wanted, key=len)
+            if best.endswith(_DOC_TYPES) and _squash(best) not in _squash(
+                    region.text_content())[:len(best) + 200]:
+                head_title = best
+        return cls(body, furniture, region, title, head_title)
+
+    @property
+    def boundaries(self) -> set[etree._Element]:
+        """Elements whose edges break lines, so that every line has one disposition."""
+        return {self.region, *self.furniture, *([] if self.title is None else [self.title])}
+
+    def reason(self, el: etree._Element) -> tuple[str | None, bool]:
+        """Why ``el`` is not content (None if it is), and whether it is inside the region."""
+        reason: str | None = _OUTSIDE
+        for up in _self_and_up(el):
+            if up is self.title:
+                return None, False
+            if up is self.region:
+                return reason if reason != _OUTSIDE else None, True
+            if reason == _OUTSIDE and up in self.furniture:
+                reason = self.furniture[up]
+        return reason, False
+
+    def is_data_table(self, el: etree._Element) -> bool:
+        """A content table with rows of several cells; layout tables are read as blocks."""
+        if el.tag != "table" or self.reason(el)[0] is not None:
+            return False
+        if any(up is el for keep in (self.region, self.title) if keep is not None
+               for up in _self_and_up(keep)):
+            return False
+        if next(el.iterdescendants("table"), None) is not None:
+            return False
+        return any(len(row.findall("td") + row.findall("th")) > 1 for row in el.iter("tr"))
+
+
+def _furniture_reason(el: etree._Element) -> str | None:
+    if not isinstance(el.tag, str):
+        return None
+    if el.tag in _FURNITURE_TAGS:
+        # A <header>/<footer> inside an <article> or <section> is the article's own.
+        if el.tag in ("header", "footer") and any(
+                up.tag in ("article", "section") for up in el.iterancestors()):
+            return None
+        return f"<{el.tag}>"
+    for attr in ("class", "id"):
+        value = el.get(attr) or ""
+        if _FURNITURE_NAME.search(value):
+            return f'{attr}="{value.strip()}"'
+    return None
+
+
+def _weight(text: str | None) -> float:
+    """How much a stretch of text looks like document prose: sentence punctuation, then length."""
+    if not text:
+        return 0.0
+    return sum(c in _SENTENCE_PUNCTUATION for c in text) + len(text.strip()) / 100
+
+
+def _scores(body: etree._Element, skip: dict) -> dict[etree._Element, float]:
+    """Prose weight of every element's visible, non-link text (``skip``ped subtrees count 0)."""
+    scores: dict[etree._Element, float] = {}
+    for el in reversed(list(body.iter())):  # children before their parents
+        if not isinstance(el.tag, str) or el in skip or el.tag == "a" or _hidden(el):
+            scores[el] = 0.0
+            continue
+        scores[el] = _weight(el.text) + sum(scores[c] + _weight(c.tail) for c in el)
+    return scores
+
+
+def _main_region(body: etree._Element, scores: dict, furniture: dict) -> etree._Element:
+    """A known content container holding most of the prose, else the smallest element that
+    holds most of it."""
+    known = [el for el in body.iter() if isinstance(el.tag, str) and _is_container(el)
+             and not any(up in furniture for up in _self_and_up(el))]
+    best = max(known, key=scores.__getitem__, default=None)
+    if best is not None and scores[best] >= scores[body] / 2:
+        return best
+    node = body
+    while True:
+        top = max((c for c in node if isinstance(c.tag, str)), key=scores.__getitem__,
+                  default=None)
+        if top is None or scores[top] < 0.7 * scores[node] or scores[top] == 0:
+            return node
+        node = top
+
+
+def _is_container(el: etree._Element) -> bool:
+    return (el.tag in _CONTAINER_TAGS or el.get("id") in _CONTAINER_IDS
+            or not _CONTAINER_CLASSES.isdisjoint((el.get("class") or "").split()))
+
+
+def _head_titles(root: etree._Element) -> list[str]:
+    """Title candidates from <title> (split at the site-name separators) and ArticleTitle."""
+    texts = [t.text_content() for t in root.iter("title")]
+    texts += [m.get("content") or "" for m in root.iter("meta")
+              if (m.get("name") or "").lower() == "articletitle"]
+    parts = [p.strip() for t in texts for p in _TITLE_SEPARATORS.split(t.strip())]
+    return [p for p in parts if p]
+
+
+def _title_element(body: etree._Element, wanted: list[str],
+                   furniture: dict) -> etree._Element | None:
+    """The element that shows the document's title: a heading or ``*title*`` element matching
+    the page title, or without one the first <h1>; never one inside page furniture."""
+    keys = [_squash(w) for w in wanted]
+    for el in body.iter():
+        if not isinstance(el.tag, str) or any(up in furniture for up in _self_and_up(el)):
+            continue
+        named = "title" in f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if el.tag not in ("h1", "h2", "h3") and not named:
+            continue
+        text = _squash(el.text_content())
+        if not keys and el.tag == "h1" and text:
+            return el
+        if text and any(text == k or (min(len(text), len(k)) >= 6 and (text in k or k in text))
+                        for k in keys):
+            return el
+    return None
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _self_and_up(el: etree._Element) -> Iterator[etree._Element]:
+    return chain((el,), el.iterancestors())
+
+
+def _hidden(el: etree._Element) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return (el.tag in _NOT_RENDERED or el.get("hidden") is not None or "display:none" in style
+            or "visibility:hidden" in style)
+
+
+def _is_qr_code(img: etree._Element) -> bool:
+    return any(_QR_NAME.search(" ".join(filter(None, (el.get("src"), el.get("alt"), el.get(
+        "class"), el.get("id"))))) for el in _self_and_up(img))
+
+
+def _remove(b: DocumentBuilder, text: str, reason: str, at: int) -> None:
+    b.diagnose("web-furniture", f"web-page furniture removed ({reason})",
+               text=normalise_line(text)[0], at=at)
+
+
+# --- layout: elements to lines ---------------------------------------------------------------
+
+class _Item(NamedTuple):
+    kind: str  # "line", "table" (an atomic data table) or "image"
+    text: str
+    el: etree._Element  # where the line's first text came from
+
+
+def _layout(top: etree._Element, *, boundaries: set = frozenset(),
+            atomic: Callable[[etree._Element], bool] = lambda el: False) -> Iterator[_Item]:
+    """The visible lines under ``top`` in reading order, as a browser breaks them.
+
+    Block elements, ``<br>`` and ``boundaries`` end a line; ``atomic`` elements are yielded
+    whole instead of being read.  Iterative (``iterwalk``), so depth costs no recursion."""
+    buf: list[str] = []
+    owner: etree._Element | None = None
+    pre = 0  # inside <pre>, newlines are line breaks and spaces are kept
+    skipped: set[etree._Element] = set()
+
+    def add(text: str | None, el: etree._Element) -> None:
+        nonlocal owner
+        if text:
+            if owner is None and text.strip():
+                owner = el
+            buf.append(text)
+
+    def take() -> Iterator[_Item]:
+        nonlocal owner
+        text, el = "".join(buf), owner
+        buf.clear()
+        owner = None
+        for line in text.split("\n") if pre else [_collapse(text)]:
+            if el is not None and line.strip():
+                yield _Item("line", line, el)
+
+    walker = etree.iterwalk(top, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else None
+        breaks = tag in _BLOCK_TAGS or el in boundaries
+        if event == "start":
+            whole = tag is not None and atomic(el)
+            if tag is None or whole or _hidden(el):
+                skipped.add(el)
+                walker.skip_subtree()
+                if whole:
+                    yield from take()
+                    yield _Item("table", "", el)
+                continue
+            if breaks or tag == "br":
+                yield from take()
+            if tag == "img":
+                yield _Item("image", "", el)
+            if tag == "pre":
+                pre += 1
+            add(el.text, el)
+        else:
+            if el not in skipped:
+                if breaks:
+                    yield from take()
+                if tag == "pre":
+                    pre -= 1
+            if el is not top:
+                add(el.tail, el.getparent())
+    yield from take()
+
+
+def _collapse(text: str) -> str:
+    """Collapse HTML whitespace; a line break between two CJK characters is dropped, as CSS
+    does, because source HTML wraps Chinese text anywhere."""
+    def space(m: regex.Match) -> str:
+        if ("\n" in m.group() or "\r" in m.group()) and 0 < m.start() and m.end() < len(text) \
+                and _wide(text[m.start() - 1]) and _wide(text[m.end()]):
+            return ""
+        return " "
+    return _WHITESPACE.sub(space, text)
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F", "H")
+
+
+def _block_element(el: etree._Element) -> etree._Element:
+    return next(up for up in _self_and_up(el) if up.tag in _BLOCK_TAGS or up.getparent() is None)
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+def _add_table(b: DocumentBuilder, table: etree._Element, index: int) -> None:
+    caption_el = table.find("caption")
+    caption = _cell_text(caption_el).replace("\n", " ") if caption_el is not None else None
+    if caption:
+        b.add(caption, index=index, kind="caption", style="caption")
+    rows, header_rows = _grid(table)
+    b.add_table(rows, index=index, caption=caption or None, header_rows=header_rows)
+
+
+def _grid(table: etree._Element) -> tuple[list[list[str]], int]:
+    """Rows of cell texts with spans expanded; a spanned cell's text stands once, in its first
+    position, so that every piece of the text has one span.  Also the number of header rows
+    (<thead> or all-<th> rows; at least one, as in a Word table)."""
+    trs = list(table.iter("tr"))
+    grid: dict[tuple[int, int], str] = {}
+    header_rows, in_header = 0, True
+    for r, tr in enumerate(trs):
+        cells = [c for c in tr if c.tag in ("td", "th")]
+        in_header = in_header and bool(cells) and (
+            tr.getparent().tag == "thead" or all(c.tag == "th" for c in cells))
+        header_rows += in_header
+        c = 0
+        for cell in cells:
+            while (r, c) in grid:
+                c += 1
+            colspan = min(max(_int(cell.get("colspan")), 1), 1000)  # as browsers clamp it
+            rowspan = _int(cell.get("rowspan"))
+            if rowspan == 0 or rowspan > len(trs) - r:  # rowspan="0": to the end of the table
+                rowspan = len(trs) - r
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = "" if dr or dc else _cell_text(cell)
+            c += colspan
+    width = 1 + max((c for _, c in grid), default=-1)
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(trs))], \
+        max(header_rows, 1)
+
+
+def _int(value: str | None) -> int:
+    """A span attribute; anything unreadable or negative counts as 1, as browsers do."""
+    try:
+        n = int((value or "1").strip())
+    except ValueError:
+        return 1
+    return 1 if n < 0 else n
+
+
+def _cell_text(cell: etree._Element) -> str:
+    return "\n".join(item.text for item in _layout(cell) if item.kind == "line")
