@@ -159,6 +159,21 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return _usage(f"unknown rule {args.code!r}; `policyparse rules` lists them")
 
 
+def _cmd_agencies(args: argparse.Namespace) -> int:
+    from .pipeline import parse
+    from .structure.agencies import format_table, owner_table
+
+    plans, status = [], 0
+    for path in args.files:
+        try:
+            plans.append(parse(path))
+        except PolicyParseError as err:
+            _error(err, args.debug)
+            status = 2
+    print(format_table(owner_table(plans), args.format))
+    return status
+
+
 def _error(err: PolicyParseError, debug: bool) -> None:
     if debug:
         import traceback
@@ -204,6 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     sx = sub.add_parser("explain", help="print a rule's documentation")
     sx.add_argument("code", help="rule code or name, e.g. PH001 or placeholder-text")
     sx.set_defaults(func=_cmd_explain)
+
+    sa = sub.add_parser("agencies", help="who owns how many tasks, by canonical agency")
+    sa.add_argument("files", nargs="+", help=".txt, .docx, .pdf or .html files")
+    sa.add_argument("--format", choices=("text", "json"), default="text")
+    sa.set_defaults(func=_cmd_agencies)
 
     se = sub.add_parser("eval", help="score extraction against gold annotations")
     se.add_argument("--gold", default="corpora/gold", help="directory of *.gold.json")

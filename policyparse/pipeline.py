@@ -19,8 +19,9 @@ Component = Callable[[Plan], Plan]
 COMPONENTS: dict[str, Component] = {}
 
 # Modules that register components when imported; listed here so the registry is complete.
-_COMPONENT_MODULES = ("policyparse.meta",)
-DEFAULT_PIPELINE: tuple[str, ...] = ("meta",)
+_COMPONENT_MODULES = ("policyparse.meta", "policyparse.structure.outline",
+                      "policyparse.structure.tasks", "policyparse.structure.owners")
+DEFAULT_PIPELINE: tuple[str, ...] = ("meta", "outline", "tasks", "owners")
 
 
 def component(name: str) -> Callable[[Component], Component]:
@@ -34,7 +35,7 @@ def component(name: str) -> Callable[[Component], Component]:
 
 
 def get_component(name: str) -> Component:
-    if not COMPONENTS:
+    if name not in COMPONENTS:  # a component module imported directly must not hide the rest
         for module in _COMPONENT_MODULES:
             import_module(module)
     try:

@@ -1,0 +1,1 @@
+"""Structure: the numbering grammar, the outline, task chapters and their owners."""

@@ -1,0 +1,149 @@
+"""The outline: which numbered blocks are headings, at what level, under which parent.
+
+Levels come from the document itself, not from a fixed table: a numbering family takes, at its
+first heading, the level below the heading it stands under (第X章 → 第X节 → 一、 → （一） in one
+plan, 一、 → (一) in another) and keeps it.  Broken numbering therefore does not derail the rest:
+a 第二节 without its 第一节, or a missing 第三章, leave the family levels as they are; and a number
+of the wrong family standing where a sibling is expected (``3、`` among 一、二、四、) takes the
+sibling's level when its value continues their sequence.  Word heading styles and PDF fonts are
+not used: they come from a template, not from this document's outline (一、 is "Heading 3" in a
+plan where it is the top level; a PDF sets every heading in the same bold face), and the
+numbering alone gives the same outline for the txt, docx and pdf forms of a plan.
+
+Which numbered blocks are headings follows the family's role (see :mod:`.numbering`): a bare
+title line of 一、/（一） is a heading, while a numbered paragraph that carries its own text
+(``（四）推进农机装备全产业链协同发展。支持…``) is an item; a ``1.`` line is a heading only when it
+heads further numbered items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+
+from ..model import Heading, Plan
+from ..pipeline import component
+from .numbering import Marker, NumberedBlock, bare_title, first_clause, numbered_blocks
+
+_LIST_ENTRY_END = ("；", ";", "，", ",", "、")
+
+
+@dataclass
+class _Open:
+    heading: Heading
+    family: str  # the family whose sequence it continues (a tolerated 3、 counts as 一、)
+    index: int  # position in the block list
+
+
+@component("outline")
+def outline(plan: Plan) -> Plan:
+    plan.headings = build_headings(numbered_blocks(plan), plan)
+    return plan
+
+
+def build_headings(entries: list[NumberedBlock], plan: Plan) -> list[Heading]:
+    """The headings of ``plan`` in document order (one pass over the numbered blocks)."""
+    headings: list[Heading] = []
+    stack: list[_Open] = []
+    levels: dict[str, int] = {}  # family → level, fixed at its first heading
+    last_seen: dict[str, tuple[int | None, int]] = {}  # family → (value, index), any role
+    bare_appendix = any(e.marker and e.marker.family == "appendix" and not _listed(e)
+                        for e in entries)
+    for i, entry in enumerate(entries):
+        m = entry.marker
+        if m is None:
+            continue
+        title = bare_title(entry.text[m.title_start:])
+        end = entry.block.end
+        if title == "" and i + 1 < len(entries) and entries[i + 1].marker is None:
+            # The marker stands alone (附件, or a label split from its title): the next line is
+            # the title when it is one.
+            nxt = entries[i + 1]
+            nxt_title = bare_title(nxt.text)
+            if nxt_title:
+                title, end = nxt_title, nxt.block.end
+        sibling = _tolerated_sibling(entries, i, m, title, stack, last_seen)
+        if sibling is None and (_ends_a_list(entries, m, last_seen.get(m.family), stack) or
+                                not _is_heading(entries, i, m, title, bare_appendix)):
+            last_seen[m.family] = (m.value, i)
+            continue
+        family = sibling.family if sibling else m.family
+        block = entry.block
+        if family == "appendix":  # an appendix starts an outline of its own
+            level, stack, levels = 1, [], {}
+        elif family == "box":  # a box sits in whatever section holds it
+            level = stack[-1].heading.level + 1 if stack else 1
+        elif family in levels:
+            level = levels[family]
+        else:
+            level = levels[family] = stack[-1].heading.level + 1 if stack else 1
+        while stack and stack[-1].heading.level >= level:
+            stack.pop()
+        if title is None:  # a chapter line that runs on: its first clause
+            title = first_clause(entry.text[m.title_start:])
+        heading = Heading(id=f"h{len(headings) + 1}", level=level, label=m.label, title=title,
+                          parent=stack[-1].heading.id if stack else None,
+                          source=plan.span(block.start, end))
+        headings.append(heading)
+        stack.append(_Open(heading, family, i))
+        last_seen[m.family] = last_seen[family] = (m.value, i)
+    return headings
+
+
+def _ends_a_list(entries: list[NumberedBlock], m: Marker, prev: tuple[int | None, int] | None,
+                 stack: list[_Open]) -> bool:
+    """Whether ``m`` is the last entry of a list whose entries end with ；or ，: （四）其他事项。
+    after （三）…； is an item like its siblings, though it reads like a title."""
+    return m.role != "heading" and prev is not None and m.value is not None and \
+        prev[0] == m.value - 1 and (not stack or prev[1] > stack[-1].index) and \
+        entries[prev[1]].text.endswith(_LIST_ENTRY_END)
+
+
+def _is_heading(entries: list[NumberedBlock], i: int, m: Marker, title: str | None,
+                bare_appendix: bool) -> bool:
+    if m.role == "item":
+        return False
+    if m.family == "appendix":
+        # 附件：名单 at the end of the body lists the attachments; the appendix itself opens with
+        # a bare 附件 line.  Without such a line the listed form is the only heading there is.
+        return not (bare_appendix and _listed(entries[i]))
+    if m.role == "heading":
+        return True
+    if title is None:  # the number leads a paragraph: an item
+        return False
+    if m.role == "structural":
+        return True
+    # nesting (1., （1）, ①): a heading when it heads further items
+    nxt = next((e.marker for e in islice(entries, i + 1, None) if e.marker), None)
+    return nxt is not None and nxt.family != m.family and nxt.role in ("item", "nesting")
+
+
+def _tolerated_sibling(entries: list[NumberedBlock], i: int, m: Marker, title: str | None,
+                       stack: list[_Open], last_seen: dict) -> _Open | None:
+    """The open heading whose sequence a wrong-family number continues (3、 after 二、), if any.
+
+    It must be a bare title, its value must follow the open heading's, its own family must not
+    be continuing a list of its own, and the next title of the open heading's family (if any)
+    must carry on from it (二、 3、 四、)."""
+    if title is None or m.value is None or m.value < 2 or m.role not in ("structural", "nesting") \
+            or any(o.family == m.family for o in stack):
+        return None
+    for open_ in reversed(stack):
+        prev = last_seen.get(open_.family)
+        if prev is None or prev[0] != m.value - 1:
+            continue
+        own = last_seen.get(m.family)
+        if own is not None and own[0] == m.value - 1 and own[1] > open_.index:
+            return None
+        for e in islice(entries, i + 1, None):
+            if e.marker and e.marker.family == open_.family and \
+                    bare_title(e.text[e.marker.title_start:]) is not None:
+                return open_ if e.marker.value == m.value + 1 else None
+        return open_
+    return None
+
+
+def _listed(entry: NumberedBlock) -> bool:
+    """附件：… (with a colon) lists an attachment; a bare 附件 line opens one."""
+    gap = entry.text[len(entry.marker.label):entry.marker.title_start]
+    return ":" in gap or "：" in gap

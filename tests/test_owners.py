@@ -1,0 +1,219 @@
+"""Owner clauses → Task.lead / Task.responsible / Task.owners (the ``owners`` component).
+
+The component is tested alone: tasks are placed from the gold task quotes (or from the fixture's
+numbered lines), so a change in the tasks component cannot hide or fake an owners result.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+import pytest
+import regex
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from policyparse.eval import squash
+from policyparse.model import Heading, Plan, Task
+from policyparse.pipeline import DEFAULT_PIPELINE, get_component, parse
+from policyparse.structure.agencies import registry
+from policyparse.structure.owners import find_owners, owners
+
+from conftest import CORPUS, DOCS, FIXTURES, assert_spans_exact, gold
+
+
+def _task_at(plan: Plan, start: int, end: int | None = None, **kw) -> Task:
+    """A task from ``start`` to the end of its line (the corpus items are one paragraph)."""
+    if end is None:
+        end = plan.text.find("\n", start)
+        end = len(plan.text) if end < 0 else end
+    return Task(id=kw.pop("id", f"t{start}"), number=kw.pop("number", "1"),
+                title=kw.pop("title", ""), source=plan.span(start, end), **kw)
+
+
+def _plan_with_gold_tasks(path, stem: str) -> tuple[Plan, list[dict]]:
+    plan = parse(path, pipeline=[])
+    tasks, pos = [], 0
+    for g in gold(stem)["tasks"]:  # quotes match ignoring whitespace, as the scorer does
+        quote = regex.compile(r"\s*".join(map(regex.escape, squash(g["quote"]))))
+        m = quote.search(plan.text, pos)
+        assert m, g["quote"]
+        tasks.append(_task_at(plan, m.start(), number=g["number"]))
+        pos = m.start() + 1
+    plan.tasks = tasks
+    return plan, gold(stem)["tasks"]
+
+
+def _roles(text: str) -> list[tuple[str, str]]:
+    return [(role, text[a:b]) for role, a, b in find_owners(text, 0, len(text))]
+
+
+# --- the forms of the issue, each with what the clause says -----------------------------------
+
+L, R = "lead", "responsible"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("（牵头单位：市科技局，责任单位：市发改委、市经商局、市市场监管局）",
+     [(L, "市科技局"), (R, "市发改委"), (R, "市经商局"), (R, "市市场监管局")]),
+    ("〔责任单位：市市场监管局（知识产权局）、市公安局牵头，市知识产权战略实施工作领导小组其他成员单位，"
+     "各镇（园区、街道）按职责分工负责〕",
+     [(L, "市市场监管局（知识产权局）"), (L, "市公安局"),
+      (R, "市知识产权战略实施工作领导小组其他成员单位"), (R, "各镇（园区、街道）")]),
+    ("（市科技局牵头，市财政局配合）", [(L, "市科技局"), (R, "市财政局")]),
+    ("(县科技局牵头,县财政局配合)", [(L, "县科技局"), (R, "县财政局")]),
+    ("（市科技局负责）", [(R, "市科技局")]),
+    ("（市科技局、市财政局按职责分工负责）", [(R, "市科技局"), (R, "市财政局")]),
+    ("【牵头单位：县科技局】", [(L, "县科技局")]),
+    ("（国家发展改革委、工业和信息化部按职责分工负责）",
+     [(R, "国家发展改革委"), (R, "工业和信息化部")]),
+    ("（科技部牵头，财政部等按职责分工负责）", [(L, "科技部"), (R, "财政部")]),
+    ("（牵头单位：县科技局；配合单位：县财政局和县市场监管局；完成时限：2025年底）",
+     [(L, "县科技局"), (R, "县财政局"), (R, "县市场监管局")]),
+    ("（市人力资源和社会保障局、市文化和旅游局负责）",
+     [(R, "市人力资源和社会保障局"), (R, "市文化和旅游局")]),
+    ("（市科技局牵头，2025年底前完成）", [(L, "市科技局")]),
+])
+def test_bracketed_clause_forms(text, expected):
+    assert _roles("推进知识产权保护工作。" + text) == [(r, n) for r, n in expected]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("加强保护。\n牵头考核单位：市市场监管局", [(L, "市市场监管局")]),
+    ("加强保护。牵头单位：市科技局\n责任单位：市财政局、市税务局",
+     [(L, "市科技局"), (R, "市财政局"), (R, "市税务局")]),
+    ("加强保护。由市科技局负责。", [(R, "市科技局")]),
+    ("加强保护。由市科技局牵头，市财政局配合组织实施。", [(L, "市科技局"), (R, "市财政局")]),
+])
+def test_unbracketed_clause_forms(text, expected):
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "市市场监管局联合市司法局开展知识产权执法专项行动。",
+    "推进产学研合作（由企业牵头，高校参与）。",
+    "完成平台建设（2025年底前完成）。",
+    "组长由市人民政府市长担任，负责全面工作。",
+    "挂靠在市市场监管局(知识产权局),负责知识产权的日常工作。",
+    "由市科技局牵头组织专家评审。",
+])
+def test_prose_names_no_owner(text):
+    assert _roles(text) == []
+
+
+# --- the corpus, every form ---------------------------------------------------------------------
+
+FORM_DIRS = {"txt": ("seeds", "txt"), "docx": ("docx", "docx"), "pdf": ("pdf", "pdf")}
+
+
+@pytest.mark.parametrize("form", ["txt", "docx", "pdf"])
+@pytest.mark.parametrize("stem", DOCS)
+def test_corpus_owners_match_gold(stem, form):
+    folder, ext = FORM_DIRS[form]
+    plan, gold_tasks = _plan_with_gold_tasks(CORPUS / folder / f"{stem}.{ext}", stem)
+    plan = owners(plan)
+    for g, t in zip(gold_tasks, plan.tasks, strict=True):
+        assert [squash(n) for n in t.lead] == [squash(n) for n in g["lead"]], g["quote"]
+        assert [squash(n) for n in t.responsible] == [squash(n) for n in g["responsible"]], \
+            g["quote"]
+    assert_spans_exact(plan.tasks, plan.text)
+
+
+def test_owner_spans_names_and_agencies():
+    plan, _ = _plan_with_gold_tasks(CORPUS / "seeds" / "004_417ac496b24af2bd.txt",
+                                    "004_417ac496b24af2bd")
+    plan = owners(plan)
+    owned = [o for t in plan.tasks for o in t.owners]
+    assert owned and assert_spans_exact(owned, plan.text) == len(owned)
+    for o in owned:
+        assert o.name == o.source.text  # the corpus names are on one line: as written, exactly
+        assert o.agency is not None and o.agency == registry().match(o.name).id
+    ids = {o.name: o.agency for o in owned}
+    assert ids["市市场监管局（知识产权局）"] == "city:market-regulation"
+    assert ids["各镇（园区、街道）"] == "towns"
+
+
+# --- a State Council page: ministries, 总局, 等 ------------------------------------------------
+
+def test_state_council_clauses():
+    plan = parse(FIXTURES / "html" / "govcn_opinion_gbk.html", pipeline=[])
+    plan.tasks = [_task_at(plan, m.start(), number=m.group(1), id=f"t{i}")
+                  for i, m in enumerate(regex.finditer(r"(?m)^（([一二三四五六七八九十]+)）",
+                                                       plan.text))]
+    assert len(plan.tasks) == 10
+    by_number = {t.number: t for t in owners(plan).tasks}
+    assert by_number["一"].lead == [] and by_number["一"].responsible == ["国家知识产权局", "科技部"]
+    assert by_number["三"].lead == ["国家知识产权局"]
+    assert by_number["三"].responsible == ["教育部", "科技部", "工业和信息化部"]
+    assert by_number["四"].responsible[:2] == ["金融监管总局", "中国人民银行"]
+    assert by_number["七"].responsible == ["国家知识产权局"]
+    assert by_number["十"].lead == ["国家知识产权局"] and by_number["十"].responsible == ["各有关部门"]
+    # The body of 十 says 国家知识产权局要会同有关部门…: prose, not a second clause.
+    assert len(by_number["十"].owners) == 2
+    for t in by_number.values():
+        assert t.owners, t.number
+        for o in t.owners:
+            assert o.agency is not None, o.name
+            if o.name.endswith(("部", "总局")) or o.name.startswith("国家"):
+                assert o.agency.startswith("national:"), (o.name, o.agency)
+
+
+# --- placement: lines after the item, clauses stated once for a section ------------------------
+
+SECTIONED = """（一）加强知识产权创造（牵头单位：县科技局；责任单位：县财政局）
+1.培育高价值专利。建设培育中心。
+2.推进商标品牌建设。（县市场监管局牵头，县商务局配合）
+（二）强化保护
+3.开展专项执法。
+牵头单位：县市场监管局
+责任单位：县公安局、县司法局
+4.建设维权中心。
+"""
+
+
+def test_section_clause_is_inherited_and_owner_lines_attach():
+    plan = parse(SECTIONED, pipeline=[])
+    lines = [(m.start(), m.group()) for m in regex.finditer(r"(?m)^.+$", plan.text)]
+    heads = [Heading(id=f"h{k}", level=1, label=text[:3], title=text[3:],
+                     source=plan.span(at, at + len(text))) for k, (at, text) in
+             enumerate(x for x in lines if x[1].startswith("（"))]
+    items = [x for x in lines if x[1][0].isdigit()]
+    plan.headings = heads
+    plan.tasks = [_task_at(plan, at, number=text[0], id=f"t{text[0]}",
+                           path=["h0" if int(text[0]) <= 2 else "h1"]) for at, text in items]
+    t1, t2, t3, t4 = owners(plan).tasks
+    assert (t1.lead, t1.responsible) == (["县科技局"], ["县财政局"])  # inherited from （一）
+    assert (t2.lead, t2.responsible) == (["县市场监管局"], ["县商务局"])  # its own clause wins
+    assert (t3.lead, t3.responsible) == (["县市场监管局"], ["县公安局", "县司法局"])
+    assert (t4.lead, t4.responsible) == ([], [])  # nothing stated: nothing invented
+    assert t1.owners[0].source.text == "县科技局" and t1.owners[0].source.line == 1
+    assert_spans_exact(plan.tasks, plan.text)
+
+
+def test_registered_last_in_the_default_pipeline():
+    assert DEFAULT_PIPELINE[-1] == "owners" and get_component("owners") is owners
+
+
+# --- property: whatever units a clause lists, the splitter gives them back --------------------
+
+_REGISTRY = tomllib.loads(resources.files("policyparse").joinpath("data/agencies.toml")
+                          .read_text(encoding="utf-8"))
+_UNITS = sorted({n for e in _REGISTRY["agency"] for n in (e["name"], *e.get("aliases", []))
+                 if len(n) >= 3 and not n.startswith("国家")})
+# A level prefix before a collective (各镇…) is not Chinese; those stand alone.
+_NAMES = st.one_of(
+    st.builds("{}{}".format, st.sampled_from(["", "市", "县", "区", "宜兴市"]),
+              st.sampled_from([u for u in _UNITS if not u.startswith("各")])),
+    st.sampled_from([u for u in _UNITS if u.startswith("各")]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_NAMES, min_size=1, max_size=4, unique=True),
+       st.lists(_NAMES, min_size=1, max_size=4, unique=True),
+       st.sampled_from(["〔责任单位：{l}牵头，{r}按职责分工负责〕", "（{l}牵头，{r}配合）",
+                        "（牵头单位：{l}；责任单位：{r}）", "由{l}牵头，{r}配合。"]))
+def test_listed_units_come_back_in_order(lead, resp, template):
+    assume(not set(lead) & set(resp))
+    clause = template.format(l="、".join(lead), r="、".join(resp))
+    assert _roles("推进工作。" + clause) == [(L, n) for n in lead] + [(R, n) for n in resp]
