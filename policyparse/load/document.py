@@ -21,6 +21,7 @@ _DROP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u202f\u3000\t\x0b\x0c"}
 _TRANSLATE = {**_DROP, **_SPACES}
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_TABLE_CAPTION = regex.compile(r"^\s*(?:表|Table)\s*[0-9０-９一二三四五六七八九十]+")
 
 
 def normalise_line(text: str) -> tuple[str, int]:
@@ -72,6 +73,18 @@ class DocumentBuilder:
 
     def text_of(self, block: Block) -> str:
         return "".join(self._parts)[block.start:block.end]
+
+    def take_caption(self, *, styled: bool = False) -> str | None:
+        """The block just before a table is its caption when it reads 表N (or, ``styled``, the
+        loader knows it carries a caption style); it is then marked ``kind="caption"``."""
+        prev = self.blocks[-1] if self.blocks else None
+        if prev is None or prev.kind not in ("paragraph", "caption"):
+            return None
+        text = self.text_of(prev)
+        if styled or _TABLE_CAPTION.match(text):
+            prev.kind = "caption"
+            return text
+        return None
 
     def add(self, text: str, *, index: int, kind: BlockKind = "paragraph", page: int | None = None,
             style: str | None = None, style_level: int | None = None, label: str | None = None,

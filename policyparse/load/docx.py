@@ -27,7 +27,6 @@ from lxml import etree
 from ..errors import CorruptDocument, TooLarge
 from .document import Document, DocumentBuilder, normalise_line
 from .numbering import W, Numbering, UndefinedNumbering
-from .text import _TABLE_CAPTION
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_MEMBERS = 10_000
@@ -461,13 +460,8 @@ class _Loader:
     def _caption(self) -> str | None:
         """The paragraph just before a table is its caption when styled or worded as one."""
         prev = self.b.blocks[-1] if self.b.blocks else None
-        if prev is None or prev.kind not in ("paragraph", "caption"):
-            return None
-        text = self.b.text_of(prev)
-        if (prev.style or "").lower() in _CAPTION_STYLES or _TABLE_CAPTION.match(text):
-            prev.kind = "caption"
-            return text
-        return None
+        return self.b.take_caption(
+            styled=prev is not None and (prev.style or "").lower() in _CAPTION_STYLES)
 
     def _settle(self, marks: list[_Mark], pos: Callable[[int], int]) -> None:
         """Turn the marks of one unit into diagnostics, ``pos`` mapping raw offsets to

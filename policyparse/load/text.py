@@ -19,7 +19,6 @@ _BOOKMARKS = regex.compile(r"(?:\[bookmark: [^\]\n]{0,200}\]\s*)+")
 _COMMENT = regex.compile(r"\tComment by ([^:\n]{1,80}): ([^\n]*)$")
 _FOOTNOTE_REF = regex.compile(r"\[footnoteRef:(\d{1,4})\]")
 _FOOTNOTE_TEXT = regex.compile(r"\s*\[(\d{1,4}): ([^\]\n]{0,4000})\]")
-_TABLE_CAPTION = regex.compile(r"^\s*(?:表|Table)\s*[0-9０-９一二三四五六七八九十]+")
 
 
 def decode(data: bytes, path: str) -> str:
@@ -178,14 +177,7 @@ def _add_flattened_table(b: DocumentBuilder, lines: list[str], *, index: int) ->
             row = []
     if row:
         rows.append(row)
-    caption = None
-    if b.blocks and b.blocks[-1].kind != "table":
-        prev = b.blocks[-1]
-        text = b.text_of(prev)
-        if _TABLE_CAPTION.match(text):
-            caption = text
-            prev.kind = "caption"
-    table = b.add_table(rows, index=index, caption=caption)
+    table = b.add_table(rows, index=index, caption=b.take_caption())
     if table:
         b.diagnose("table-rebuilt", f"flattened table of {len(rows)} rows rebuilt",
                    at=table.source.start, end=table.source.end)

@@ -1,0 +1,1 @@
+"""Extraction: quantities, units, deadlines and the cues that classify targets."""

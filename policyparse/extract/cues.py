@@ -1,0 +1,120 @@
+"""What kind of goal a quantity states, read from the clause around it (``data/cues.toml``).
+
+:func:`classify` gives the comparator (``>=`` 达到/突破/不少于, ``<=`` 以内/缩短至, ``range``,
+``=`` for money committed: 投资500万元), the kind (``growth_rate`` 增长N%, ``share`` other
+percentages, ``increment`` 新增/增加, ``count`` events and things to do, ``level`` a stock to
+reach) and the flags ``cumulative`` (累计) and ``per_year`` (每年/年均/年度/年质押…).  Cues are
+looked for in the clause segment before the quantity (after the last ，；。：), nearest first,
+so that one clause's 年均增长 does not leak into the next figure.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import NamedTuple
+
+import regex
+
+from ..clauses import CLAUSE_SPLIT
+from .numbers import Quantity
+from .units import alternation, lookup, vocabulary
+
+
+class Classification(NamedTuple):
+    comparator: str
+    kind: str
+    cumulative: bool
+    per_year: bool
+
+
+@cache
+def cues() -> dict[str, dict[str, list[str]]]:
+    return tomllib.loads(resources.files("policyparse.data").joinpath("cues.toml")
+                         .read_text(encoding="utf-8"))
+
+
+@cache
+def cue_pattern(table: str, *keys: str) -> regex.Pattern:
+    """One pattern over the cues of ``table`` (all keys unless given), each key a named group;
+    longest first, so that 不超过 is found before 超过 and 组织实施 before 组织."""
+    groups = []
+    for key, words in cues()[table].items():
+        if keys and key not in keys:
+            continue
+        groups.append(f"(?P<{_group(key)}>{alternation(words, literal=False)})")
+    return regex.compile("|".join(groups))
+
+
+def _group(key: str) -> str:
+    return {">=": "ge", "<=": "le", "=": "eq"}.get(key, key)
+
+
+_COMPARATORS = {"ge": ">=", "le": "<=", "eq": "="}
+
+
+def nearest(pattern: regex.Pattern, text: str) -> regex.Match | None:
+    """The last match of ``pattern`` in ``text`` (the cue nearest to what follows)."""
+    last = None
+    for last in pattern.finditer(text):
+        pass
+    return last
+
+
+def segment_before(clause: str, end: int) -> str:
+    """The clause segment that ends at ``end``: from the last ，；。：or line break before it.
+
+    A figure that opens its segment shares the verb of the one before (每年发布1个宣传片，5条以上
+    小视频), so then the segment before is taken too."""
+    stops = [m.end() for m in CLAUSE_SPLIT.finditer(clause, 0, end)]
+    start = stops[-1] if stops else 0
+    if not clause[start:end].strip() and len(stops) > 1:
+        start = stops[-2]
+    return clause[start:end]
+
+
+def classify(clause: str, q: Quantity, offset: int = 0) -> Classification:
+    """Classify ``q``, found in ``clause``; ``clause`` starts at ``offset`` in the text that
+    ``q``'s span indexes."""
+    before = segment_before(clause, q.start - offset)
+    flags = cue_pattern("flags")
+    return Classification(
+        comparator=_comparator(before, q), kind=_kind(before, q),
+        cumulative=any(m.lastgroup == "cumulative" for m in flags.finditer(before)),
+        per_year=any(m.lastgroup == "per_year" for m in flags.finditer(before)))
+
+
+def _comparator(before: str, q: Quantity) -> str:
+    if q.value_max is not None:
+        return "range"
+    after_words = vocabulary().adjacent["bound_after"]
+    table = cues()["comparator"]
+    for word in q.bound:  # a bound word written right after the number decides: 5家以上
+        if word in after_words:
+            return next(c for c, words in table.items() if word in words)
+    cue = None
+    for m in cue_pattern("comparator").finditer(before):
+        if m.group() in after_words:  # 省级以上… before the number qualifies something else
+            continue
+        if m.lastgroup == "eq" and q.unit_family != "money":
+            continue
+        cue = m
+    return _COMPARATORS[cue.lastgroup] if cue else ">="
+
+
+def _kind(before: str, q: Quantity) -> str:
+    if q.unit_family == "percentage-point":
+        return "increment"
+    if q.unit_family == "percent":
+        cue = nearest(cue_pattern("kind", "growth_rate", "level"), before)
+        return "growth_rate" if cue and cue.lastgroup == "growth_rate" else "share"
+    if cue_pattern("kind", "increment").search(before):
+        return "increment"
+    unit = lookup(q.unit)
+    if unit is not None and unit.name in cues()["kind"]["event_units"]:
+        return "count"
+    cue = nearest(cue_pattern("kind", "count", "level"), before)
+    if cue is None:  # 案例1至3个: a range of things is a number to deliver, not a stock
+        return "count" if q.value_max is not None else "level"
+    return cue.lastgroup
