@@ -157,8 +157,16 @@ def finding_texts(f: Finding, plan: Plan | None) -> list[str]:
     return texts
 
 
+SCORED_CATEGORIES = frozenset({"placeholder", "editor-residue", "numbering", "conflict",
+                               "table-text", "already-met", "unit", "arithmetic", "date"})
+
+
 def score_defects(gold: list[dict], findings: Sequence[Finding], plan: Plan | None) -> Score:
-    """A finding matches a gold defect of the same rule when one of its texts matches a quote."""
+    """A finding matches a gold defect of the same rule when one of its texts matches a quote.
+
+    Only findings of the gold's defect rules count: plan-quality suggestions (category
+    ``quality``) are not defects and the gold does not annotate them."""
+    findings = [f for f in findings if f.category in SCORED_CATEGORIES]
     score = Score()
     used: set[int] = set()
     for g in gold:

@@ -1,3 +1,3 @@
 """Every rule module; importing this package registers them all."""
 
-from . import placeholder, residue  # noqa: F401
+from . import numbering, placeholder, residue  # noqa: F401

@@ -1,0 +1,250 @@
+"""Numbering: skipped, repeated and out-of-order numbers, markers of the wrong family, caption
+gaps and references to tables, figures and appendices that do not exist."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from ...model import Plan, Span
+from ...structure.numbering import chinese_value, parse_marker
+from ..registry import Rule, register
+
+
+@dataclass(frozen=True)
+class _Numbered:
+    family: str
+    value: int
+    level: int
+    parent: str | None
+    span: Span
+
+
+def _headings(plan: Plan) -> list[_Numbered]:
+    out = []
+    for h in plan.headings:
+        m = parse_marker(h.source.text)
+        if m is not None and m.value is not None:
+            out.append(_Numbered(m.family, m.value, h.level, h.parent, h.source))
+    return out
+
+
+def _tasks(plan: Plan) -> list[_Numbered]:
+    out = []
+    for t in plan.tasks:
+        m = parse_marker(t.source.text)
+        if m is not None and m.value is not None and m.role != "structural":
+            out.append(_Numbered(m.family, m.value, 0, t.path[-1] if t.path else None, t.source))
+    return out
+
+
+def sequence_breaks(items: list[_Numbered]) -> Iterator[tuple[str, _Numbered | None, _Numbered]]:
+    """``(kind, previous, item)`` for every break in numbering among siblings.
+
+    Siblings are items at the same level under the same parent.  A first item must be 1, or
+    continue the numbering of its level's previous run (plans number 1.–44. across sections);
+    a later item must follow its previous sibling.  ``kind``: gap, repeat, order, first."""
+    last_sibling: dict[tuple[int, str | None], _Numbered] = {}
+    last_at_level: dict[tuple[int, str], _Numbered] = {}
+    for item in items:
+        prev = last_sibling.get((item.level, item.parent))
+        run = last_at_level.get((item.level, item.family))
+        if prev is None:
+            if item.value != 1 and (run is None or item.value != run.value + 1):
+                yield "first", run, item
+        elif item.value == prev.value:
+            yield "repeat", prev, item
+        elif item.value < prev.value:
+            yield "order", prev, item
+        elif item.value > prev.value + 1:
+            yield "gap", prev, item
+        last_sibling[(item.level, item.parent)] = item
+        last_at_level[(item.level, item.family)] = item
+
+
+_WHAT = {"gap": ("编号跳号", "number skipped"), "repeat": ("编号重复", "number repeated"),
+         "order": ("编号顺序颠倒", "number out of order"),
+         "first": ("编号未从一开始", "numbering does not start at one")}
+
+
+@register
+class NumberingSequence(Rule):
+    """Flags headings and numbered tasks whose numbers skip, repeat, go backwards or do not start
+    at one: ``第二章`` followed by ``第四章``, a ``第二节`` with no ``第一节``.
+
+    为什么: a skipped or repeated number tells the reader that a part is missing or was moved
+    without renumbering; cross-references (见第三章) then point to the wrong place.
+
+    Bad:
+        第一章 规划背景
+        第二章 总体要求
+        第四章 保障措施
+
+    Good:
+        第一章 规划背景
+        第二章 总体要求
+        第三章 保障措施
+    """
+
+    code = "NU001"
+    name = "numbering-sequence"
+    category = "numbering"
+    message = "{what}：“{label}”{after}"
+    message_en = "{what_en}: “{label}”{after_en}"
+
+    def check(self, plan: Plan):
+        for items in (_headings(plan), _tasks(plan)):
+            for kind, prev, item in sequence_breaks(items):
+                what, what_en = _WHAT[kind]
+                label = item.span.text[:20]
+                after = f"（前一个为“{prev.span.text[:20]}”）" if prev else ""
+                after_en = f" (after “{prev.span.text[:20]}”)" if prev else ""
+                sources = [item.span] if prev is None else [prev.span, item.span]
+                yield self.finding(plan, sources, what=what, what_en=what_en, label=label,
+                                   after=after, after_en=after_en)
+
+
+@register
+class NumberingFamily(Rule):
+    """Flags a heading numbered in a different style from its siblings: ``3、`` among ``一、``
+    ``二、`` ``四、``, ``(2)`` among ``（一）`` ``（三）``.
+
+    为什么: the numbering style marks the level of a heading; a stray style makes a chapter look
+    like a sub-item and breaks the document's hierarchy.
+
+    Bad:
+        一、指导思想
+        二、工作目标
+        3、重点任务
+        四、保障措施
+
+    Good:
+        一、指导思想
+        二、工作目标
+        三、重点任务
+        四、保障措施
+    """
+
+    code = "NU002"
+    name = "numbering-style"
+    category = "numbering"
+    message = "编号样式与同级标题不一致：“{label}”，同级使用“{usual}”"
+    message_en = "numbering style differs from its siblings: “{label}”, siblings use “{usual}”"
+
+    def check(self, plan: Plan):
+        siblings: dict[tuple[int, str | None], list[tuple[str, str, Span]]] = defaultdict(list)
+        for h in plan.headings:
+            m = parse_marker(h.source.text)
+            # 附件 and 专栏 stand beside numbered chapters by design
+            if m is not None and m.role in ("structural", "nesting"):
+                siblings[(h.level, h.parent)].append((m.family, m.label, h.source))
+        for group in siblings.values():
+            families = Counter(f for f, _, _ in group)
+            if len(families) < 2:
+                continue
+            usual, count = families.most_common(1)[0]
+            if count < 2:
+                continue
+            example = next(label for f, label, _ in group if f == usual)
+            for family, label, span in group:
+                if family != usual:
+                    yield self.finding(plan, [span], label=label, usual=example)
+
+
+_CAPTION = regex.compile(r"^(?P<kind>图|表)\s*(?P<n>[0-9]{1,3}|[一二三四五六七八九十]{1,3})(?![0-9.．])")
+_REFERENCE = regex.compile(r"(?:见|如|详见|参见|（|\()\s*(?P<kind>图|表|附件)\s*"
+                           r"(?P<n>[0-9]{1,3}|[一二三四五六七八九十]{1,3})(?![0-9.．])")
+_APPENDIX = regex.compile(r"^附\s*件\s*(?P<n>[0-9]{1,3}|[一二三四五六七八九十]{1,3})?")
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() else chinese_value(text)
+
+
+def _captions(plan: Plan) -> dict[str, list[tuple[int, Span]]]:
+    found: dict[str, list[tuple[int, Span]]] = defaultdict(list)
+    for b in plan.blocks:
+        if b.kind == "table":
+            continue
+        text = plan.text[b.start:b.end]
+        m = _CAPTION.match(text)
+        if m and len(text) <= 60 and "。" not in text:
+            found[m["kind"]].append((_number(m["n"]), plan.span(b.start, b.end)))
+        a = _APPENDIX.match(text)
+        if a and len(text) <= 60:
+            found["附件"].append((_number(a["n"]) if a["n"] else 1, plan.span(b.start, b.end)))
+    return found
+
+
+@register
+class CaptionSequence(Rule):
+    """Flags figure and table captions whose numbers skip or repeat (``图1``, ``图2``, ``图4``).
+
+    为什么: the text refers to figures and tables by number; a gap means one was removed or
+    renumbered by hand, and references no longer match.
+
+    Bad:
+        表1 2020年核心指标
+        表3 “十四五”核心指标
+
+    Good:
+        表1 2020年核心指标
+        表2 “十四五”核心指标
+    """
+
+    code = "NU003"
+    name = "caption-sequence"
+    category = "numbering"
+    message = "{kind}的编号不连续：“{label}”之后是“{next}”"
+    message_en = "{kind} numbers are not consecutive: “{label}” is followed by “{next}”"
+
+    def check(self, plan: Plan):
+        for kind, items in _captions(plan).items():
+            if kind == "附件":
+                continue
+            prev_n, prev_span = 0, None
+            for n, span in items:
+                if n is not None and n != prev_n + 1:
+                    sources = [span] if prev_span is None else [prev_span, span]
+                    yield self.finding(plan, sources, kind=kind,
+                                       label=prev_span.text[:12] if prev_span else "（开头）",
+                                       next=span.text[:12])
+                prev_n, prev_span = n if n is not None else prev_n, span
+
+
+@register
+class MissingReference(Rule):
+    """Flags references to a table, figure or appendix that the document does not contain
+    (``见表3`` when there are only 表1 and 表2).
+
+    为什么: a reader following the reference finds nothing; usually the item was cut or
+    renumbered and the text was not updated.
+
+    Bad:
+        主要指标见表2。
+        表1 核心指标
+
+    Good:
+        主要指标见表1。
+        表1 核心指标
+    """
+
+    code = "NU004"
+    name = "missing-reference"
+    category = "numbering"
+    message = "引用了不存在的{kind}{n}"
+    message_en = "reference to {kind} {n}, which the document does not contain"
+
+    def check(self, plan: Plan):
+        captions = _captions(plan)
+        if not captions:
+            return  # a document without captions (a web copy, a text export) cannot be checked
+        have = {(kind, n) for kind, items in captions.items() for n, _ in items}
+        for m in _REFERENCE.finditer(plan.text):
+            n = _number(m["n"])
+            if m["kind"] in captions and (m["kind"], n) not in have:
+                yield self.finding(plan, [plan.span(m.start("kind"), m.end())],
+                                   kind=m["kind"], n=n)
