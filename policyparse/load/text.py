@@ -17,8 +17,8 @@ from .document import Document, DocumentBuilder
 
 _BOOKMARKS = regex.compile(r"(?:\[bookmark: [^\]\n]{0,200}\]\s*)+")
 _COMMENT = regex.compile(r"\tComment by ([^:\n]{1,80}): ([^\n]*)$")
-_FOOTNOTE_REF = regex.compile(r"\[footnoteRef:(\d{1,4})\]")
-_FOOTNOTE_TEXT = regex.compile(r"\s*\[(\d{1,4}): ([^\]\n]{0,4000})\]")
+FOOTNOTE_REF = regex.compile(r"\[footnoteRef:(\d{1,4})\]")
+FOOTNOTE_TEXT = regex.compile(r"\s*\[(\d{1,4}): ([^\]\n]{0,4000})\]")
 
 
 def decode(data: bytes, path: str) -> str:
@@ -77,7 +77,7 @@ def load_text(text: str, path: str = "<text>") -> Document:
     """Build a :class:`Document` from decoded text, one block per non-empty line."""
     b = DocumentBuilder(path, "txt")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    refs = {m.group(1) for m in _FOOTNOTE_REF.finditer(text)}
+    refs = {m.group(1) for m in FOOTNOTE_REF.finditer(text)}
     i = 0
     while i < len(lines):
         table_end = _flattened_table_end(lines, i)
@@ -100,9 +100,9 @@ def _add_line(b: DocumentBuilder, line: str, *, index: int, footnotes: set[str])
     events: list[tuple[int, int, str, str, str | None]] = []
     for m in _BOOKMARKS.finditer(line):
         events.append((m.start(), m.end(), "bookmark", m.group().strip(), None))
-    for m in _FOOTNOTE_REF.finditer(line):
+    for m in FOOTNOTE_REF.finditer(line):
         events.append((m.start(), m.end(), "footnote-ref", m.group(), None))
-    for m in _FOOTNOTE_TEXT.finditer(line):
+    for m in FOOTNOTE_TEXT.finditer(line):
         if m.group(1) in footnotes:
             events.append((m.start(), m.end(), "footnote", m.group().strip(), None))
     comment = _COMMENT.search(line)

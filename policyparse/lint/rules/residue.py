@@ -7,6 +7,7 @@ from collections import Counter
 import regex
 
 from ...furniture import is_furniture
+from ...load.text import FOOTNOTE_REF, FOOTNOTE_TEXT
 from ...model import Plan
 from ..registry import Rule, iter_matches, register
 from .placeholder import vocabulary
@@ -88,9 +89,14 @@ class FootnoteResidue(Rule):
     message_en = "footnote residue: {count} footnote markers or pasted footnote texts"
 
     def check(self, plan: Plan):
+        # Moved out of the text by the text loader, or still in it when pasted into a Word file.
         found = [d.source for d in plan.diagnostics
                  if d.kind in ("footnote-ref", "footnote") and d.source is not None
                  and plan.format == "txt"]
+        refs = {m.group(1) for m in FOOTNOTE_REF.finditer(plan.text)}
+        found += [plan.span(m.start(), m.end()) for m in FOOTNOTE_REF.finditer(plan.text)]
+        found += [plan.span(m.start(), m.end()) for m in FOOTNOTE_TEXT.finditer(plan.text)
+                  if m.group(1) in refs]
         if found:  # one finding for the document: the fix is one operation
             yield self.finding(plan, found, count=len(found))
 
