@@ -39,3 +39,12 @@ def test_select_and_ignore():
     assert "PH002" not in {r.code for r in select(["placeholder"], ["blank-date"])}
     with pytest.raises(ValueError, match="unknown rule selector"):
         select(["ZZ9"])
+
+
+def test_readme_rules_table_is_current():
+    from policyparse.lint.docs import splice
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert splice(readme) == readme, "run `python -m policyparse.lint.docs README.md`"

@@ -1,0 +1,34 @@
+"""Rule documentation generated from the registry.
+
+``python -m policyparse.lint.docs README.md`` rewrites the table between the
+``<!-- rules:start -->`` and ``<!-- rules:end -->`` markers; a test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .registry import all_rules
+
+START, END = "<!-- rules:start -->", "<!-- rules:end -->"
+
+
+def rules_markdown() -> str:
+    rows = ["| code | name | category | severity | what it flags |", "| --- | --- | --- | --- | --- |"]
+    for r in all_rules():
+        summary = " ".join(r.doc().split("\n\n")[0].split())
+        rows.append(f"| {r.code} | `{r.name}` | {r.category} | {r.severity} | {summary} |")
+    return "\n".join(rows)
+
+
+def splice(text: str) -> str:
+    """``text`` with the rules table between the markers replaced by the current one."""
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{rules_markdown()}\n{END}{tail}"
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    path.write_text(splice(path.read_text(encoding="utf-8")), encoding="utf-8")
