@@ -121,15 +121,20 @@ Comparator = Literal[">=", "<=", "=", "range"]
 TargetKind = Literal["level", "increment", "growth_rate", "share", "count"]
 
 
-class Target(_Model):
+class _Measured(_Model):
+    """What targets and facts share: a metric and a value in its unit."""
+
     id: str
     metric: str
     metric_key: str | None = None
     value: float
-    value_max: float | None = None
     unit: str | None = None
     unit_family: str | None = None
     base_value: float | None = Field(None, description="value in the unit family's base unit")
+
+
+class Target(_Measured):
+    value_max: float | None = None
     comparator: Comparator = ">="
     kind: TargetKind = "level"
     cumulative: bool = False
@@ -141,14 +146,7 @@ class Target(_Model):
     source: Span
 
 
-class Fact(_Model):
-    id: str
-    metric: str
-    metric_key: str | None = None
-    value: float
-    unit: str | None = None
-    unit_family: str | None = None
-    base_value: float | None = None
+class Fact(_Measured):
     as_of: str | None = Field(None, description="YYYY or YYYY-MM")
     source: Span
 

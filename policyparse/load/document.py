@@ -98,17 +98,20 @@ class DocumentBuilder:
             body = label + body
         if not body:
             return None
+        return self._append(body, Block(
+            index=index, kind=kind, start=0, end=0, line=0, page=page, style=style,
+            style_level=style_level, label=label or None, indent=indent,
+            raw_start=None if raw_start is None else raw_start + lead))
+
+    def _append(self, line: str, block: Block) -> Block:
+        """Place ``line`` after a line break and record ``block`` at its span."""
         if self._parts:
             self._parts.append("\n")
             self._pos += 1
             self._line += 1
-        start = self._pos
-        self._parts.append(body)
-        self._pos += len(body)
-        block = Block(index=index, kind=kind, start=start, end=self._pos, line=self._line,
-                      page=page, style=style, style_level=style_level, label=label or None,
-                      indent=indent, raw_start=None if raw_start is None else raw_start + lead)
-        self._line += body.count("\n")
+        block.start, block.end, block.line = self._pos, self._pos + len(line), self._line
+        self._parts.append(line)
+        self._pos += len(line)
         self.blocks.append(block)
         return block
 
@@ -122,18 +125,10 @@ class DocumentBuilder:
         first_block = len(self.blocks)
         cell_spans: list[list[tuple[str, int, int]]] = []
         for row in clean:
-            line = "\t".join(row)
-            # add() would normalise the tabs away; place the row directly.
-            if self._parts:
-                self._parts.append("\n")
-                self._pos += 1
-                self._line += 1
-            start = self._pos
-            self._parts.append(line)
-            self._pos += len(line)
-            self.blocks.append(Block(index=index, kind="table", start=start, end=self._pos,
-                                     line=self._line, page=page))
-            spans, at = [], start
+            # add() would normalise the tabs away; the row is placed as it is.
+            block = self._append("\t".join(row), Block(index=index, kind="table", start=0,
+                                                       end=0, line=0, page=page))
+            spans, at = [], block.start
             for cell in row:
                 spans.append((cell, at, at + len(cell)))
                 at += len(cell) + 1
