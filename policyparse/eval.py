@@ -161,12 +161,13 @@ SCORED_CATEGORIES = frozenset({"placeholder", "editor-residue", "numbering", "co
                                "table-text", "already-met", "unit", "arithmetic", "date"})
 
 
-def score_defects(gold: list[dict], findings: Sequence[Finding], plan: Plan | None) -> Score:
+def score_defects(gold: list[dict], findings: Sequence[Finding], plan: Plan | None,
+                  categories: frozenset[str] = SCORED_CATEGORIES) -> Score:
     """A finding matches a gold defect of the same rule when one of its texts matches a quote.
 
     Only findings of the gold's defect rules count: plan-quality suggestions (category
     ``quality``) are not defects and the gold does not annotate them."""
-    findings = [f for f in findings if f.category in SCORED_CATEGORIES]
+    findings = [f for f in findings if f.category in categories]
     score = Score()
     used: set[int] = set()
     for g in gold:
@@ -252,6 +253,7 @@ def evaluate(gold_dir: str | Path, forms: Iterable[str] = ("txt",), *, lint: boo
     gold_dir = Path(gold_dir)
     parser = parser or parse
     results = []
+    texts: list[Plan] = []
     for gold in load_gold(gold_dir):
         for form in forms:
             path = form_path(gold_dir, gold, form)
@@ -263,7 +265,27 @@ def evaluate(gold_dir: str | Path, forms: Iterable[str] = ("txt",), *, lint: boo
                 continue
             findings = _lint(plan) if lint else None
             results.append(score_plan(plan, gold, form, findings))
+            if form == "txt":
+                texts.append(plan)
+    cross = gold_dir / CROSS_DOCUMENT
+    if lint and len(texts) > 1 and cross.is_file():
+        results.append(score_cross_document(json.loads(cross.read_text(encoding="utf-8")), texts))
     return results
+
+
+CROSS_DOCUMENT = "cross-document.json"
+"""Defects between documents: scored when the txt forms of the gold are linted together."""
+
+
+def score_cross_document(gold: list[dict], plans: Sequence[Plan]) -> DocResult:
+    """The cross-document rules over all plans together, scored against the cross-document gold
+    (its own row, form ``xdoc``, so that per-document totals stay per document)."""
+    from .lint import lint_plans
+    from .lint.registry import all_rules
+
+    findings = lint_plans(plans, [r for r in all_rules() if r.cross_document])
+    return DocResult(document="cross-document", form="xdoc", scores={
+        "defects": score_defects(gold, findings, None, frozenset({"cross-document"}))})
 
 
 def _lint(plan: Plan) -> list[Finding]:

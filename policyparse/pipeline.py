@@ -20,8 +20,9 @@ COMPONENTS: dict[str, Component] = {}
 
 # Modules that register components when imported; listed here so the registry is complete.
 _COMPONENT_MODULES = ("policyparse.meta", "policyparse.structure.outline",
-                      "policyparse.structure.tasks", "policyparse.structure.owners")
-DEFAULT_PIPELINE: tuple[str, ...] = ("meta", "outline", "tasks", "owners")
+                      "policyparse.structure.tasks", "policyparse.structure.owners",
+                      "policyparse.extract.targets", "policyparse.extract.facts")
+DEFAULT_PIPELINE: tuple[str, ...] = ("meta", "outline", "tasks", "owners", "targets", "facts")
 
 
 def component(name: str) -> Callable[[Component], Component]:

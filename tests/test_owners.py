@@ -191,8 +191,9 @@ def test_section_clause_is_inherited_and_owner_lines_attach():
     assert_spans_exact(plan.tasks, plan.text)
 
 
-def test_registered_last_in_the_default_pipeline():
-    assert DEFAULT_PIPELINE[-1] == "owners" and get_component("owners") is owners
+def test_registered_after_tasks_in_the_default_pipeline():
+    assert DEFAULT_PIPELINE.index("owners") > DEFAULT_PIPELINE.index("tasks")
+    assert get_component("owners") is owners
 
 
 # --- property: whatever units a clause lists, the splitter gives them back --------------------

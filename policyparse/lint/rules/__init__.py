@@ -1,3 +1,4 @@
 """Every rule module; importing this package registers them all."""
 
-from . import numbering, placeholder, residue  # noqa: F401
+from . import already_met, arithmetic, conflict, cross_document, dates  # noqa: F401
+from . import numbering, placeholder, quality, residue, table_text, units  # noqa: F401

@@ -1,0 +1,38 @@
+"""The ``facts`` component: quantified statements of what already is, with their date.
+
+A prose figure is a fact by where it stands and its tense (:mod:`.sections`); its as-of date is
+the nearest date before it in its paragraph (:func:`~.deadlines.as_of`: 截至2024年10月 →
+2024-10, “十三五”期间 → 2020, 2023年以来 → none), since a background paragraph is written as of
+one date (2021年，我区发明专利授权1443件…。知识产权运用方面，全区2家企业… are both 2021).
+Baseline cells of indicator tables are facts too (:mod:`.tables`).
+"""
+
+from __future__ import annotations
+
+from ..model import Fact, Plan
+from ..pipeline import component
+from .deadlines import as_of
+from .metrics import measured, sentence_start
+from .sections import Figure, in_text_order, prose_figures
+from .tables import table_facts
+
+
+@component("facts")
+def facts(plan: Plan) -> Plan:
+    prose = [_fact(plan, f) for f in prose_figures(plan) if f.role == "fact"]
+    plan.facts = in_text_order([*prose, *table_facts(plan)], "f")
+    return plan
+
+
+def _fact(plan: Plan, f: Figure) -> Fact:
+    q = f.quantity
+    return Fact(id="", **measured(f.phrase.metric, q),
+                as_of=as_of(plan.text[_dated_from(plan.text, f):q.start]),
+                source=plan.span(f.phrase.start, f.phrase.end))
+
+
+def _dated_from(text: str, f: Figure) -> int:
+    """Where the words that date ``f`` start: the sentence of the last date before it that is not
+    a comparison base (比2016年…), which decides :func:`as_of` as the whole paragraph would."""
+    dated = [d for d in f.dates if d.end <= f.quantity.start and not d.comparison]
+    return sentence_start(text, dated[-1].start) if dated else f.block.start

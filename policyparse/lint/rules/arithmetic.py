@@ -1,0 +1,398 @@
+"""Arithmetic: sums, growth rates, shares and per-capita figures that do not follow from the
+document's own figures.
+
+The sentence-level checks read the numbers themselves with
+:func:`~policyparse.extract.numbers.find_quantities` (a total and its 其中 parts, a base, a final
+value and the growth between them); the document-level ones use the extracted targets and facts.
+Every comparison allows for the rounding of the figures as written: 48.1% is anything from
+48.05% to 48.15%, 10.7件 anything from 10.65 to 10.75.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from ...clauses import SENTENCE_END
+from ...extract.numbers import Quantity, find_quantities
+from ...extract.units import ARITHMETIC
+from ...model import Fact, Plan, Target
+from ..registry import Rule, register
+from .figures import (PER_CAPITA, Cite, date_key, family, groups, half_unit, in_table, keyed,
+                      measure, per_capita, plain, reported, rounding, value, when,
+                      written_number)
+
+_SENTENCE = regex.compile(f"[^{regex.escape(SENTENCE_END)}]+")
+
+
+def sentences(plan: Plan) -> Iterator[tuple[int, str]]:
+    """``(start, text)`` of every sentence outside tables."""
+    for m in _SENTENCE.finditer(plan.text):
+        if not in_table(plan, m.start()):
+            yield m.start(), m.group()
+
+
+# --- sums ---------------------------------------------------------------------------------------
+
+_PARTS = regex.compile(r"其中")
+
+
+@register
+class SumMismatch(Rule):
+    """Flags parts that add up to more than their total (``累计兑现1464.108万元，其中2019年…``),
+    and a goal for a stock that does not follow from the reported baseline plus the goal for
+    what is to be added (383件 now, 新增1,000件, yet 总量达到500件).
+
+    为什么: totals are what readers quote; when the parts or the increment do not add up, one of
+    the figures is wrong and every later report that uses it inherits the error.
+
+    Bad:
+        截至2024年10月，全市有效发明专利拥有量383件。
+        到2027年，全市有效发明专利总量达到500件。
+        6.突出质量导向。任务目标：到2027年，新增发明专利1,000件。
+
+    Good:
+        截至2024年10月，全市有效发明专利拥有量383件。
+        到2027年，全市有效发明专利总量达到500件。
+        6.突出质量导向。任务目标：到2027年，新增发明专利120件。
+    """
+
+    code = "AR001"
+    name = "sum-mismatch"
+    category = "arithmetic"
+    severity = "error"
+    message = "数字加总不符：{evidence}"
+    message_en = "figures do not add up: {evidence}"
+    tolerance = Decimal("0.25")
+    """How far a stock may drift from base + increment (expiries, rounding, 以上)."""
+
+    def check(self, plan: Plan):
+        yield from self._parts(plan)
+        yield from self._increments(plan)
+
+    def _parts(self, plan: Plan):
+        zh = self.lang == "zh"
+        for start, text in sentences(plan):
+            cut = _PARTS.search(text)
+            if not cut:
+                continue
+            found = [q for q in find_quantities(text, start) if q.unit_family != "percent"]
+            before = [q for q in found if q.end - start <= cut.start() and q.unit]
+            if not before:
+                continue
+            total = before[-1]
+            parts = [q for q in found if q.start - start >= cut.end()
+                     and q.unit_family == total.unit_family and q.unit_family is not None]
+            if len(parts) < 2:
+                continue
+            low = sum((rounding(q)[0] for q in parts), Decimal(0))
+            if low > rounding(total)[1]:
+                shown = "+".join(q.written for q in parts)
+                yield self.finding(plan, [plan.span(total.start, parts[-1].end)], evidence=(
+                    f"{shown}超过总数{total.written}" if zh
+                    else f"{shown} exceeds the total {total.written}"))
+
+    def _increments(self, plan: Plan):
+        cite, zh = Cite(plan, self.lang), self.lang == "zh"
+        facts = keyed(plan.facts)
+        targets = [t for t in keyed(plan.targets)
+                   if not t.per_year and t.deadline is not None and t.value_max is None]
+        for group in groups(targets, lambda t: (measure(t), t.deadline, family(t))):
+            levels = [t for t in group if t.kind == "level" and t.comparator != "<="]
+            adds = [t for t in group if t.kind == "increment"]
+            base = _latest(facts, group[0])
+            if not levels or not adds or base is None:
+                continue
+            for add in adds:
+                expected = value(base) + value(add)
+                wrong = [t for t in levels
+                         if abs(value(t) - expected) > self.tolerance * max(value(t), expected)]
+                if wrong:
+                    shown = cite.join(cite.figure(t) for t in wrong)
+                    yield self.finding(plan, [add.source] + [t.source for t in wrong]
+                                       + [base.source], evidence=(
+                        f"现状{cite.figure(base)}加新增{cite.figure(add)}应约为"
+                        f"{plain(expected)}，而目标为{shown}" if zh else
+                        f"{cite.figure(base)} now plus {cite.figure(add)} new makes about "
+                        f"{plain(expected)}, but the goal is {shown}"))
+
+
+def _latest(facts: list[Fact], target: Target) -> Fact | None:
+    return max(reported(facts, target), key=date_key, default=None)
+
+
+# --- growth -------------------------------------------------------------------------------------
+
+_CHANGE = regex.compile(r"(?P<up>增长|增加|提高|提升|上升|增幅为?)|(?P<down>下降|减少|降低|降幅为?)")
+_BASE = regex.compile(r"(?:比|较|由|从)")
+
+
+@register
+class GrowthMismatch(Rule):
+    """Flags a growth rate that does not follow from the base and final values stated with it:
+    ``40件，比2016年的总量27件增长48.1%`` holds (40/27 = 1.481), ``增长58.1%`` would not.
+
+    为什么: the rate and the two values are three statements of one change; if they disagree,
+    one of them was mistyped or updated without the others.
+
+    Bad:
+        马德里商标国际注册申请总量40件，比2016年的总量27件增长58.1%。
+
+    Good:
+        马德里商标国际注册申请总量40件，比2016年的总量27件增长48.1%。
+    """
+
+    code = "AR002"
+    name = "growth-mismatch"
+    category = "arithmetic"
+    severity = "error"
+    message = "增长率与数值不符：由{base}到{final}应为{actual}，文中为{stated}"
+    message_en = ("growth rate does not match the figures: {base} to {final} is {actual}, "
+                  "not {stated}")
+
+    def check(self, plan: Plan):
+        for start, text in sentences(plan):
+            quantities = find_quantities(text, start)
+            for k, rate in enumerate(quantities):
+                if rate.unit_family != "percent":
+                    continue
+                change = _CHANGE.search(text, max(0, rate.start - start - 4), rate.start - start)
+                if not change:
+                    continue
+                pair = self._pair(text, start, quantities[:k])
+                if pair is None:
+                    continue
+                base, final = pair
+                lo, hi = self._rate(base, final)
+                sign = -1 if change["down"] else 1
+                stated_lo = sign * (written_number(rate) - half_unit(written_number(rate)))
+                stated_hi = sign * (written_number(rate) + half_unit(written_number(rate)))
+                stated_lo, stated_hi = sorted((stated_lo, stated_hi))
+                if hi < stated_lo or lo > stated_hi:
+                    actual = (lo + hi) / 2
+                    yield self.finding(
+                        plan, [plan.span(min(base.start, final.start), rate.end)],
+                        base=base.written, final=final.written,
+                        actual=f"{plain(actual.quantize(Decimal('0.1')))}%",
+                        stated=f"{'-' if sign < 0 else ''}{rate.written}")
+
+    @staticmethod
+    def _pair(text: str, start: int, before: list[Quantity]) -> tuple[Quantity, Quantity] | None:
+        """The base and final values of a change: two figures of one unit family in the
+        sentence segment before the rate, the base one right after 比/较/由/从."""
+        found = [q for q in before if q.unit_family != "percent" and q.unit]
+        if len(found) < 2:
+            return None
+        a, b = found[-2], found[-1]
+        if a.unit_family != b.unit_family or (a.unit_family is None and a.unit != b.unit):
+            return None
+        if _BASE.search(text, max(0, b.start - start - 10), b.start - start) and \
+                not _BASE.search(text, a.end - start, max(a.end - start, b.start - start - 10)):
+            return b, a  # 40件，比2016年的总量27件增长48.1%
+        if _BASE.search(text, max(0, a.start - start - 3), a.start - start):
+            return a, b  # 由27件增长到40件，增长48.1%
+        return None
+
+    @staticmethod
+    def _rate(base: Quantity, final: Quantity) -> tuple[Decimal, Decimal]:
+        blo, bhi = rounding(base)
+        flo, fhi = rounding(final)
+        if blo <= 0:
+            return Decimal("-Infinity"), Decimal("Infinity")
+        return (ARITHMETIC.divide(flo, bhi) - 1) * 100, (ARITHMETIC.divide(fhi, blo) - 1) * 100
+
+
+# --- shares -------------------------------------------------------------------------------------
+
+_SHARE_OF = regex.compile(r"的(?P<noun>\p{Han}{2,})")
+
+
+@register
+class ShareMismatch(Rule):
+    """Flags a share that cannot come from the counts stated with it: ``533家…仅22.8%的科创型
+    企业`` must be a whole number of the 533 (122 of 533 is 22.89%, so 22.8% holds), and
+    ``40家企业中12家…，占比35%`` is 30%.
+
+    为什么: a share and its counts are one statement; a share that no whole number of the
+    counted things can give shows that one of the figures was changed without the other.
+
+    Bad:
+        全市有科创型企业533家，其中拥有专利的企业122家，占比27.9%。
+
+    Good:
+        全市有科创型企业533家，其中拥有专利的企业122家，占比22.9%。
+    """
+
+    code = "AR003"
+    name = "share-mismatch"
+    category = "arithmetic"
+    severity = "error"
+    message = "占比与数量不符：{evidence}"
+    message_en = "share does not match the counts: {evidence}"
+
+    def check(self, plan: Plan):
+        zh = self.lang == "zh"
+        for start, text in sentences(plan):
+            quantities = find_quantities(text, start)
+            for k, share in enumerate(quantities):
+                if share.unit_family != "percent" or share.approx:
+                    continue
+                counts = [q for q in quantities[:k] if q.unit and _is_count(q)]
+                lo, hi = rounding(share)
+                if self._part_of(text, start, share, counts):
+                    whole, part = counts[-2], counts[-1]
+                    if part.value < whole.value:
+                        actual = ARITHMETIC.divide(part.value * 100, whole.value)
+                        if not lo - Decimal("0.05") <= actual <= hi + Decimal("0.05"):
+                            yield self.finding(
+                                plan, [plan.span(whole.start, share.end)], evidence=(
+                                    f"{part.written}÷{whole.written}≈{actual:.1f}%，文中为"
+                                    f"{share.written}" if zh else f"{part.written} of "
+                                    f"{whole.written} is {actual:.1f}%, not {share.written}"))
+                    continue
+                whole = self._whole(text, start, share, counts)
+                if whole is not None and not _some_count_gives(whole.value, share):
+                    yield self.finding(plan, [plan.span(whole.start, share.end)], evidence=(
+                        f"{whole.written}的{share.written}不是整数个" if zh else
+                        f"{share.written} of {whole.written} is not a whole number"))
+
+    @staticmethod
+    def _part_of(text: str, start: int, share: Quantity, counts: list[Quantity]) -> bool:
+        """``40家企业中12家…，占比30%``: two counts of one unit, the second one of the first
+        (其中, …中), and the share of it (占) after both."""
+        if len(counts) < 2 or counts[-1].unit != counts[-2].unit:
+            return False
+        whole, part = counts[-2], counts[-1]
+        between = text[whole.end - start:part.start - start]
+        return ("中" in between and "。" not in between
+                and text.rfind("占", 0, share.start - start) > part.end - start)
+
+    @staticmethod
+    def _whole(text: str, start: int, share: Quantity, counts: list[Quantity]) -> Quantity | None:
+        """The count a ``P%的X`` share is of: a count of X stated before it in the sentence."""
+        m = _SHARE_OF.match(text, share.end - start)
+        if not m:
+            return None
+        noun = m["noun"]
+        for q in reversed(counts):
+            before = text[:q.start - start]
+            # The count's own noun, right before it, opens what the share is of: 有科创型企业533家
+            # … 22.8%的科创型企业拥有专利.
+            if q.value == q.value.to_integral_value() and any(
+                    before.endswith(noun[:k]) for k in range(min(len(noun), 8), 1, -1)):
+                return q
+        return None
+
+
+def _is_count(q: Quantity) -> bool:
+    return q.unit_family not in ("money", "percent", "percentage-point", "ratio", "month", "day")
+
+
+def _some_count_gives(whole: Decimal, share: Quantity) -> bool:
+    """Whether some whole number of ``whole`` things gives the share as written, rounded or
+    cut off to its decimals."""
+    step = 2 * half_unit(written_number(share))
+    low = ARITHMETIC.divide((written_number(share) - step / 2) * whole, Decimal(100))
+    high = ARITHMETIC.divide((written_number(share) + step) * whole, Decimal(100))
+    return high.to_integral_value(rounding="ROUND_FLOOR") >= low.to_integral_value(
+        rounding="ROUND_CEILING")
+
+
+# --- per capita ---------------------------------------------------------------------------------
+
+_LEAD = regex.compile(r"^(?:有效|拥有|累计|全[市区县]|国内)+")
+_TAIL = regex.compile(r"(?:拥有量|总量|数量|存量|量|数)$")
+
+
+def core(metric: str) -> str:
+    """What a count or per-capita figure counts: 发明专利 for 有效发明专利拥有量, 每万人口发明专利
+    拥有量 and 每万人拥有发明专利."""
+    return _TAIL.sub("", _LEAD.sub("", PER_CAPITA.sub("", metric)))
+
+
+@dataclass(frozen=True)
+class _Pair:
+    total: Target | Fact
+    per_head: Target | Fact
+
+    def population(self) -> tuple[Decimal, Decimal]:
+        """The population (in the per-capita unit, 万人) the two figures imply, as an interval
+        for the rounding of the per-capita figure."""
+        per = Decimal(str(self.per_head.value))
+        h = half_unit(per)
+        total = value(self.total)
+        return ARITHMETIC.divide(total, per + h), ARITHMETIC.divide(total, max(per - h, h))
+
+
+@register
+class PerCapitaMismatch(Rule):
+    """Flags per-capita figures that imply a different population from the document's other
+    figures: 383件 at 10.7件 per 10,000 people is about 35.8万 people, so the goals 500件 and
+    18件 per 10,000 (27.8万 people) cannot both be met.
+
+    为什么: a total and its per-capita value are tied by the population; goals that imply the
+    place will lose a fifth of its people are not a plan but two unrelated numbers.
+
+    Bad:
+        截至2024年10月，全市有效发明专利拥有量383件，每万人拥有发明专利10.7件。
+        到2027年，全市有效发明专利总量达到500件，每万人口发明专利拥有量提升至18件。
+
+    Good:
+        截至2024年10月，全市有效发明专利拥有量383件，每万人拥有发明专利10.7件。
+        到2027年，全市有效发明专利总量达到650件，每万人口发明专利拥有量提升至18件。
+    """
+
+    code = "AR004"
+    name = "per-capita-mismatch"
+    category = "arithmetic"
+    severity = "error"
+    message = "人均指标隐含的人口不一致：{pair}对应约{population}万人，而{reference}对应约{known}万人"
+    message_en = ("per-capita figures imply different populations: {pair} means about "
+                  "{population}万 people, {reference} about {known}万")
+    tolerance = Decimal("0.10")
+    """How far the population may move over a plan's period."""
+
+    def check(self, plan: Plan):
+        cite, zh = Cite(plan, self.lang), self.lang == "zh"
+        facts = self._pairs([f for f in keyed(plan.facts) if f.as_of])
+        targets = self._pairs([t for t in keyed(plan.targets)
+                               if t.kind == "level" and t.deadline is not None])
+        if not facts:
+            return
+        latest = max(when(p.total) for p in facts)
+        known = [p for p in facts if when(p.total) == latest]
+        lo = max(p.population()[0] for p in known)
+        hi = min(p.population()[1] for p in known)
+        if lo > hi:  # the latest figures disagree among themselves: no reference to judge by
+            return
+        for pair in targets:
+            plo, phi = pair.population()
+            if phi < lo * (1 - self.tolerance) or plo > hi * (1 + self.tolerance):
+                ref = known[0]
+
+                def both(p: _Pair) -> str:
+                    return cite.figure(p.total) + ("与" if zh else " with ") + \
+                        cite.figure(p.per_head)
+
+                yield self.finding(
+                    plan, [pair.total.source, pair.per_head.source, ref.total.source,
+                           ref.per_head.source], pair=both(pair), reference=both(ref),
+                    population=plain(((plo + phi) / 2).quantize(Decimal("0.1"))),
+                    known=plain(((lo + hi) / 2).quantize(Decimal("0.1"))))
+
+    @staticmethod
+    def _pairs(items: list[Target | Fact]) -> list[_Pair]:
+        """A total and a per-capita figure of the same thing at the same time."""
+        pairs = []
+        for per in (i for i in items if per_capita(i) and family(i) == "count"):
+            for total in items:
+                if (not per_capita(total) and family(total) == "count"
+                        and when(total) == when(per) and core(total.metric) == core(per.metric)
+                        and type(total) is type(per)):
+                    pairs.append(_Pair(total, per))
+                    break
+        return pairs
+

@@ -1,0 +1,291 @@
+"""Conflicts: one measure given different values for the same time within a document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import regex
+
+from ...extract.units import lookup
+from ...model import Fact, Plan, Target
+from ..registry import Rule, register
+from .figures import (Cite, agree, family, groups, in_unit, measure, months_apart, paragraph_of,
+                      prose, ratio_is_power_of_ten, same, sentence_of, value)
+
+# Kinds of goal whose values must agree when measure and deadline agree: a stock, a share, a
+# rate.  Counts of things to do and increments are split by level and type (建成省级…1家,
+# 建成市级…2家) and are compared through their stock instead (CF004, AR001).
+_STATED = ("level", "share", "growth_rate")
+
+
+def _scope(t: Target, lang: str) -> str:
+    words = {"zh": ("年度", "累计", "新增"), "en": ("per year", "cumulative", "new")}[lang]
+    if t.per_year:
+        return words[0]
+    if t.cumulative:
+        return words[1]
+    return words[2] if t.kind == "increment" else ""
+
+
+def _comparable(a: Target, b: Target) -> bool:
+    # An annual amount and a cumulative total may legitimately differ (1亿元 a year, 3亿元 in all).
+    return not ({a.per_year, b.cumulative} == {True} or {a.cumulative, b.per_year} == {True})
+
+
+def _same_goal(t: Target) -> tuple:
+    """What two goals must share to be one goal: measure, deadline, kind and unit family; counts
+    their measure word too (各级专利奖超70件, the awards, and a task's 各级专利奖不少于5项, the
+    projects awarded, count different things); rates whether they are per year."""
+    return (measure(t), t.deadline, t.kind, family(t), t.unit if family(t) == "count" else None,
+            t.per_year if t.kind == "growth_rate" else None)
+
+
+@register
+class TargetConflict(Rule):
+    """Flags a goal given two different values for the same deadline: the same measure (its
+    canonical metric) reached by the same year, stated in two places with values that cannot both
+    hold, whatever the wording (年质押金额 / 贷款金额, 10000万元 / 累计3亿元).
+
+    为什么: a plan is assessed against its numbers; two values for one goal leave the assessor to
+    pick one, and usually one of them is a stale draft or was copied from another plan.
+
+    Bad:
+        一、发展目标
+        到2027年，国际注册商标达到5件。
+        二、重点任务
+        14.支持外向型企业开展商标国际注册。任务目标：到2027年，有效马德里商标国际注册量达到10件。
+
+    Good:
+        一、发展目标
+        到2027年，国际注册商标达到10件。
+        二、重点任务
+        14.支持外向型企业开展商标国际注册。任务目标：到2027年，有效马德里商标国际注册量达到10件。
+    """
+
+    code = "CF001"
+    name = "target-conflict"
+    category = "conflict"
+    severity = "error"
+    message = "同一目标“{metric}”（{deadline}年）数值不一致：{evidence}{note}"
+    message_en = "goal “{metric}” (by {deadline}) is given different values: {evidence}{note}"
+
+    def check(self, plan: Plan):
+        cite = Cite(plan, self.lang)
+        targets = [t for t in prose(plan, plan.targets)
+                   if t.kind in _STATED and t.deadline is not None]
+        for group in groups(targets, _same_goal):
+            clash = [(a, b) for i, a in enumerate(group) for b in group[i + 1:]
+                     if _comparable(a, b) and not agree(a, b)
+                     and not ratio_is_power_of_ten(a, b)]  # a slipped magnitude is UN001's
+            if not clash:
+                continue
+            involved = [t for t in group if any(t in pair for pair in clash)]
+            evidence = cite.join(cite.figure(t, _scope(t, self.lang)) for t in involved)
+            yield self.finding(plan, [t.source for t in involved], metric=involved[0].metric,
+                               deadline=involved[0].deadline, evidence=evidence,
+                               note=self._note(involved, cite))
+
+    def _note(self, targets: list[Target], cite: Cite) -> str:
+        units = list(dict.fromkeys(t.unit for t in targets if t.unit))
+        scopes = list(dict.fromkeys(_scope(t, self.lang) or
+                                    ("总量" if self.lang == "zh" else "total") for t in targets))
+        notes = []
+        if len(units) > 1:
+            common = max(units, key=lambda u: lookup(u).factor if lookup(u) else 0)
+            shown = cite.join(in_unit(t, common) for t in targets)
+            notes.append(f"单位不同（{'/'.join(units)}），折合为{shown}" if self.lang == "zh"
+                         else f"units differ ({'/'.join(units)}): {shown}")
+        if len(scopes) > 1:
+            notes.append(f"口径不同（{'/'.join(scopes)}）" if self.lang == "zh"
+                         else f"scopes differ ({'/'.join(scopes)})")
+        if not notes:
+            return ""
+        return ("；" + "；".join(notes)) if self.lang == "zh" else ("; " + "; ".join(notes))
+
+
+_NEAR_MONTHS = 3
+_NEAR_CHANGE = Decimal("0.10")
+_NEAR_COUNT = 10
+"""A stock does not move by more than a tenth within three months, nor a count by more than ten
+(4 to 5 demonstration enterprises is one award, 3974 to 5581 trademarks is no month's work)."""
+
+
+@register
+class FactConflict(Rule):
+    """Flags a reported figure that contradicts another report of the same measure: two values
+    for the same date, a stock that moves implausibly between dates a few months apart, or a
+    count that changes between two dates while the amount reported with it stays the same.
+
+    为什么: the baseline is what every goal is measured from; if the plan reports it twice with
+    different values, at least one is wrong or stale, and the goals built on it are in doubt.
+
+    Bad:
+        截止2024年，全市累计完成21宗知识产权质押融资，在押融资金额5亿元。
+        截止2023年底，全市累计完成8笔知识产权质押融资，在押融资金额达5亿元。
+
+    Good:
+        截止2024年，全市累计完成21宗知识产权质押融资，在押融资金额9亿元。
+        截止2023年底，全市累计完成8笔知识产权质押融资，在押融资金额达5亿元。
+    """
+
+    code = "CF002"
+    name = "fact-conflict"
+    category = "conflict"
+    severity = "error"
+    message = "同一指标“{metric}”的现状数据不一致：{evidence}"
+    message_en = "figures reported for “{metric}” disagree: {evidence}"
+
+    def check(self, plan: Plan):
+        facts = prose(plan, plan.facts)
+        for group in groups(facts, lambda f: (measure(f), family(f))):
+            for i, a in enumerate(group):
+                for b in group[i + 1:]:
+                    why = self._why(plan, facts, a, b)
+                    if why:
+                        yield self.finding(plan, why[0], metric=a.metric, evidence=why[1])
+
+    def _why(self, plan: Plan, facts: list[Fact], a: Fact, b: Fact):
+        # Figures in one paragraph are a list of related measures (授权1443件；企业授权1339件),
+        # not a contradiction.
+        if (agree(a, b) or not a.as_of or not b.as_of
+                or paragraph_of(plan, a) == paragraph_of(plan, b)):
+            return None
+        cite, zh = Cite(plan, self.lang), self.lang == "zh"
+        both = cite.figure(a) + ("与" if zh else " vs ") + cite.figure(b)
+        if a.as_of == b.as_of:
+            return [a.source, b.source], both + ("，日期相同" if zh else ", for the same date")
+        gap = months_apart(a, b)
+        low, high = sorted((value(a), value(b)))
+        if (gap is not None and gap <= _NEAR_MONTHS and low and (high - low) / low > _NEAR_CHANGE
+                and (family(a) != "count" or high - low > _NEAR_COUNT)):
+            change = f"{float((high - low) / low):.0%}"
+            return [a.source, b.source], both + (f"，相隔{gap}个月相差{change}" if zh else
+                                                 f", {change} apart within {gap} month(s)")
+        for ca, cb in self._companions(plan, facts, a, b):
+            shown = cite.join(dict.fromkeys((cite.number(ca), cite.number(cb))))
+            note = (f"，而同句给出的“{ca.metric}”两处均为{shown}，未随之变化" if zh else
+                    f", while the {ca.metric} stated with them is {shown} in both, unchanged")
+            measure_words = {a.unit, b.unit} - {None}
+            if len(measure_words) > 1:
+                note += (f"；量词也不同（{'/'.join(sorted(measure_words))}）" if zh else
+                         f"; the measure words differ ({'/'.join(sorted(measure_words))})")
+            return [a.source, ca.source, b.source, cb.source], both + note
+        return None
+
+    @staticmethod
+    def _companions(plan: Plan, facts: list[Fact], a: Fact, b: Fact) -> Iterator[tuple[Fact, Fact]]:
+        """Pairs of facts stated in the same sentences as ``a`` and ``b``, of another measure,
+        with the same value: evidence that one of the two sentences was not updated."""
+        sa, sb = sentence_of(plan, a), sentence_of(plan, b)
+        with_a = [f for f in facts if sentence_of(plan, f) == sa and measure(f) != measure(a)]
+        with_b = [f for f in facts if sentence_of(plan, f) == sb and measure(f) != measure(a)]
+        for ca in with_a:
+            for cb in with_b:
+                if measure(ca) == measure(cb) and same(value(ca), value(cb)):
+                    yield ca, cb
+
+
+def by_stock(plan: Plan) -> Iterator[list[Target]]:
+    """The text's goals for one stock by one deadline, whatever their kind (达到, 累计, 新增);
+    annual goals are about a flow and stay out."""
+    targets = [t for t in prose(plan, plan.targets) if t.deadline is not None and not t.per_year]
+    return groups(targets, lambda t: (measure(t), t.deadline, family(t)))
+
+
+@register
+class CumulativeOrNew(Rule):
+    """Flags one amount given once as a cumulative total (累计) and once as new within the plan
+    period (新增, 建设期内新增) for the same measure and deadline.
+
+    为什么: 累计30亿元 counts what was there before the plan, 新增30亿元 only what the plan
+    adds; the two readings differ by the whole baseline, and the plan must say which it means.
+
+    Bad:
+        到2026年，知识产权质押金额累计超30亿元。
+        14、推进知识产权转化运用。建设期内新增知识产权质押融资超30亿元。
+
+    Good:
+        到2026年，知识产权质押金额累计超30亿元。
+        14、推进知识产权转化运用。建设期内知识产权质押融资累计超30亿元。
+    """
+
+    code = "CF003"
+    name = "cumulative-or-new"
+    category = "conflict"
+    message = "同一数值{number}（{metric}）一处为累计总量{total}，一处为期内新增{new}，口径须统一"
+    message_en = ("the same amount {number} ({metric}) is a cumulative total at {total} and new "
+                  "within the period at {new}; the basis must be made one")
+
+    def check(self, plan: Plan):
+        cite = Cite(plan, self.lang)
+        for group in by_stock(plan):
+            totals = [t for t in group if t.cumulative and t.kind == "level"]
+            news = [t for t in group if t.kind == "increment"]
+            for total in totals:
+                for new in news:
+                    if agree(total, new):
+                        yield self.finding(plan, [total.source, new.source],
+                                           number=cite.number(total), metric=total.metric,
+                                           total=cite.item(total), new=cite.item(new))
+
+
+_FOUNDING = regex.compile(r"(?:成立|组建|建立|设立|筹建|新建|建成)(?P<object>[^，。；：:,;\n]{2,30})")
+_PARTS = regex.compile(r"[、和及与]")
+_ADMIN_PREFIX = regex.compile(r"^(?:全市|本市|全县|全区|[省市县区]级|[省市县区])")
+
+
+def founded(plan: Plan, metric: str) -> bool:
+    """Whether the plan itself sets up what ``metric`` counts (成立市知识产权专家库 for
+    知识产权专家库成员): then the stock starts from nothing."""
+    for m in _FOUNDING.finditer(plan.text):
+        for part in _PARTS.split(m["object"]):
+            part = _ADMIN_PREFIX.sub("", part.strip())
+            if len(part) >= 3 and part in metric:
+                return True
+    return False
+
+
+@register
+class NewStockConflict(Rule):
+    """Flags a stock the plan itself sets up (成立…专家库) whose goal is given both as an
+    increment (新增20人) and as a level (达50人) that differ: starting from nothing, what is added
+    is what there will be.
+
+    为什么: the two goals describe the same roster at the same date; 20 and 50 cannot both be
+    met, and whoever reports on the plan will pick the easier one.
+
+    Bad:
+        二、工作目标
+        到2026年，成立市知识产权专家库，新增知识产权专家库成员20人。
+        21、加强知识产权人才队伍建设。到2026年，知识产权专家库人才达50人。
+
+    Good:
+        二、工作目标
+        到2026年，成立市知识产权专家库，新增知识产权专家库成员50人。
+        21、加强知识产权人才队伍建设。到2026年，知识产权专家库人才达50人。
+    """
+
+    code = "CF004"
+    name = "new-stock-conflict"
+    category = "conflict"
+    message = "“{metric}”由本规划新设，期初为零：新增{new}即期末总量，与{level}不一致"
+    message_en = ("“{metric}” is set up by this plan and starts from zero, so adding {new} "
+                  "gives the final total, which disagrees with {level}")
+
+    def check(self, plan: Plan):
+        cite = Cite(plan, self.lang)
+        reported = {measure(f) for f in plan.facts}
+        for group in by_stock(plan):
+            if measure(group[0]) in reported:
+                continue  # a baseline is reported: AR001 checks base + increment = level
+            adds = [t for t in group if t.kind == "increment"]
+            levels = [t for t in group if t.kind == "level" and t.comparator != "<="]
+            for add in adds:
+                clash = [t for t in levels if not agree(add, t)]
+                if clash and (founded(plan, add.metric) or founded(plan, clash[0].metric)):
+                    yield self.finding(plan, [add.source] + [t.source for t in clash],
+                                       metric=add.metric,
+                                       new=cite.figure(add),
+                                       level=cite.join(cite.figure(t)
+                                                       for t in clash))

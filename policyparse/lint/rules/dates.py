@@ -1,0 +1,154 @@
+"""Dates that contradict the document's own dates: its issue date and its plan period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import regex
+
+from ...clauses import sentence_bounds
+from ...extract.deadlines import find_dates
+from ...model import Plan
+from ..registry import Rule, register
+
+# Long-range visions (到2035年基本建成…) legitimately reach past a plan's period.
+_VISION = regex.compile(r"远景|展望|长远|远期|2035年")
+# A phase of the plan's own schedule: 启动部署阶段（2024年1月-2024年5月）.
+_PHASE = regex.compile(r"阶段|步骤|时期|时间安排")
+
+
+def _issued(plan: Plan) -> tuple[int, int] | None:
+    if not plan.meta.issued:
+        return None
+    year, month = plan.meta.issued.split("-")[:2]
+    return int(year), int(month)
+
+
+@register
+class DeadlineOutsidePeriod(Rule):
+    """Flags targets due after the plan period ends or before the document was issued.
+
+    为什么: a goal dated outside the plan's own period cannot be assessed when the plan is
+    evaluated, and usually shows a figure copied from an older or a higher-level plan.
+
+    Bad:
+        某县知识产权强县建设工作方案（2024—2026年）
+        一、工作目标
+        到2028年，全县有效发明专利拥有量达到800件。
+
+    Good:
+        某县知识产权强县建设工作方案（2024—2026年）
+        一、工作目标
+        到2026年，全县有效发明专利拥有量达到800件。
+    """
+
+    code = "DT001"
+    name = "deadline-outside-period"
+    category = "date"
+    message = "目标期限{deadline}年超出规划期（{start}—{end}年）"
+    message_en = "deadline {deadline} lies outside the plan period ({start}–{end})"
+
+    def check(self, plan: Plan):
+        period = plan.meta.period
+        issued = _issued(plan)
+        if period.end is None:
+            return
+        start = period.start or (issued[0] if issued else None)
+        for t in plan.targets:
+            if t.deadline is None or t.deadline_basis != "explicit":
+                continue
+            lo, hi = sentence_bounds(plan.text, t.source.start, t.source.end)
+            if _VISION.search(plan.text, lo, hi):
+                continue
+            late = t.deadline > period.end
+            early = issued is not None and t.deadline < issued[0]
+            if late or early:
+                yield self.finding(plan, [t.source], deadline=t.deadline, start=start or "?",
+                                   end=period.end)
+
+
+@register
+class PhaseBeforeIssue(Rule):
+    """Flags a phase of the plan's schedule that ends before the document was issued.
+
+    为什么: a 启动部署阶段 dated January–May cannot be carried out by a plan issued in June: the
+    schedule was written for an earlier draft and the dates, or the issue date, are wrong.
+
+    Bad:
+        宜兴市人民政府办公室
+        2024年6月12日
+        五、时序进度
+        （一）启动部署阶段（2024年1月-2024年5月）
+        印发工作方案，全面启动创建工作。
+
+    Good:
+        宜兴市人民政府办公室
+        2024年6月12日
+        五、时序进度
+        （一）启动部署阶段（2024年6月-2024年8月）
+        印发工作方案，全面启动创建工作。
+    """
+
+    code = "DT002"
+    name = "phase-before-issue"
+    category = "date"
+    message = "实施阶段“{phase}”在文件印发（{issued}）前已结束"
+    message_en = "schedule phase “{phase}” ends before the document was issued ({issued})"
+
+    def check(self, plan: Plan):
+        issued = _issued(plan)
+        if issued is None:
+            return
+        for b in plan.blocks:
+            if b.kind == "table":
+                continue
+            text = plan.text[b.start:b.end]
+            if not _PHASE.search(text[:40]):
+                continue
+            for d in find_dates(text[:80], b.start):
+                if d.kind != "range" or d.end_year is None:
+                    continue
+                if (d.end_year, d.end_month or 12) < issued:
+                    yield self.finding(plan, [plan.span(b.start, b.end)],
+                                       phase=text[:30], issued=plan.meta.issued)
+                break
+
+
+@register
+class SameGoalDifferentYear(Rule):
+    """Flags one goal (the same metric and value) given different deadlines in different places,
+    as when a glossary or an annex repeats a goal with the year of an older plan.
+
+    为什么: readers cannot tell by when the goal must be met; the plan's evaluation will use one
+    year and the public the other.
+
+    Bad:
+        一、发展目标
+        到2027年，全市专利密集型产业增加值占GDP比重达到13%。
+        二、名词解释
+        到2026年，专利密集型产业增加值占GDP比重达到13%。
+
+    Good:
+        一、发展目标
+        到2027年，全市专利密集型产业增加值占GDP比重达到13%。
+        二、名词解释
+        专利密集型产业增加值占GDP比重：专利密集型产业增加值与地区生产总值之比。
+    """
+
+    code = "DT003"
+    name = "same-goal-different-year"
+    category = "date"
+    message = "同一目标（{metric} {value}{unit}）的期限不一致：{years}"
+    message_en = "the same goal ({metric} {value}{unit}) has different deadlines: {years}"
+
+    def check(self, plan: Plan):
+        groups = defaultdict(list)
+        for t in plan.targets:
+            if t.metric_key and t.deadline is not None and t.deadline_basis == "explicit":
+                groups[(t.metric_key, t.value, t.unit)].append(t)
+        for (_, value, unit), targets in groups.items():
+            years = sorted({t.deadline for t in targets})
+            if len(years) > 1:
+                yield self.finding(plan, [t.source for t in targets], metric=targets[0].metric,
+                                   value=f"{value:g}", unit=unit or "",
+                                   years="、".join(f"{y}年" for y in years))

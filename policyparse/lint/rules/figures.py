@@ -1,0 +1,286 @@
+"""What the figure rules share: which targets and facts speak of the same measure and time, their
+values in base units, and how a finding cites them.
+
+A *measure* is the canonical ``metric_key`` the extractor gives (same thing, same key; a figure
+of another place or quoted from another plan is not extracted or keyed apart, so the rules need
+not tell).  Values are compared as :class:`~decimal.Decimal` in the unit family's base unit, so
+``10000万元`` equals ``1亿元``, allowing for how each figure was written (3.5万件 is rounded,
+近2亿元 approximate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import regex
+
+from ...clauses import sentence_bounds
+from ...extract.numbers import Quantity, find_quantities
+from ...extract.sections import own_names
+from ...extract.units import ARITHMETIC, lookup, vocabulary
+from ...meta import gazetteer
+from ...model import Fact, Plan, Span, Target
+from ...report import location
+
+Item = Target | Fact
+
+# Per head of population: 每万人口发明专利拥有量, 万人高价值发明专利拥有量 (not 万人次).
+PER_CAPITA = regex.compile(r"^(?:每)?万人(?:口)?(?!次)(?:拥有)?")
+_DIGITS = regex.compile(r"[0-9０-９][0-9０-９,.．]*")
+_RATIOS = ("percent", "percentage-point", "ratio")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+RELATIVE = Decimal("1e-6")
+"""Two base values closer than this (relative) are the same figure."""
+
+
+def measure(item: Item) -> str | None:
+    """What the figure measures: its canonical key (None where the metric phrase is too short
+    to name anything, and then the figure is compared with nothing)."""
+    return item.metric_key
+
+
+def family(item: Item) -> str | None:
+    """The unit family, with every measure word of things counted one family: 21宗 and 8笔 are
+    both numbers of deals, while 亿元 and % stay apart."""
+    fam = item.unit_family
+    if fam is None or fam in vocabulary().bases:
+        return fam
+    return "count"
+
+
+def value(item: Item) -> Decimal:
+    """The figure in its family's base unit (10000万元 → 1e8)."""
+    return Decimal(str(item.base_value if item.base_value is not None else item.value))
+
+
+def bounds(item: Item) -> tuple[Decimal, Decimal]:
+    """The figure as an interval in base units: ``2-3个`` is (2, 3), ``5件`` is (5, 5)."""
+    low = value(item)
+    top = getattr(item, "value_max", None)
+    if top is None or not item.value:
+        return low, low
+    factor = ARITHMETIC.divide(low, Decimal(str(item.value)))
+    return low, ARITHMETIC.multiply(Decimal(str(top)), factor)
+
+
+def same(a: Decimal, b: Decimal) -> bool:
+    return abs(a - b) <= RELATIVE * max(abs(a), abs(b), Decimal(1))
+
+
+APPROXIMATE = Decimal("0.1")
+"""How far a figure written as approximate (近2亿元, 约30%, 40余家) may be from the truth."""
+
+
+def written_number(q: Quantity) -> Decimal:
+    """The number as written before its unit's magnitude: 3.5 of 3.5万件, carrying its
+    precision (the parsed value of 3.50 or 1,000 loses how it was written)."""
+    digits = _DIGITS.match(q.written)
+    if not digits:
+        return q.value
+    return Decimal(digits.group().replace(",", "").translate(_FULL_WIDTH))
+
+
+def half_unit(number: Decimal) -> Decimal:
+    """Half a unit of the last digit written: 48.1 → 0.05, 27 → 0.5."""
+    exponent = number.as_tuple().exponent
+    return Decimal(5) * Decimal(10) ** (exponent - 1) if exponent < 0 else Decimal("0.5")
+
+
+def rounding(q: Quantity) -> tuple[Decimal, Decimal]:
+    """The base values a written figure may stand for, given its rounding (3.5万件: 34500 to
+    35500; 48%: 47.5 to 48.5).  A whole count written without a magnitude is exact (383件)."""
+    number = written_number(q)
+    if (number == number.to_integral_value() and same(q.base_value, number)
+            and q.unit_family not in _RATIOS):
+        return q.base_value, q.base_value
+    scale = ARITHMETIC.divide(q.base_value, number) if number else Decimal(1)
+    h = half_unit(number)
+    return (number - h) * scale, (number + h) * scale
+
+
+def tolerance(item: Item) -> Decimal:
+    """How far the figure may be from its value as written: the rounding of a number written
+    with a magnitude (3.5万件 is 35000 ± 500), a tenth for an approximation (近2亿元), nothing
+    for a whole number (383件 is 383)."""
+    return _tolerance(item.source.text, value(item))
+
+
+@lru_cache(maxsize=4096)
+def _tolerance(text: str, base: Decimal) -> Decimal:
+    for q in find_quantities(text):
+        if same(q.base_value, base):
+            if q.approx:
+                return APPROXIMATE * abs(base)
+            if same(q.base_value, written_number(q)):
+                return Decimal(0)  # no magnitude: the digits are the count
+            low, high = rounding(q)
+            return (high - low) / 2
+    return Decimal(0)
+
+
+def agree(a: Item, b: Item) -> bool:
+    """Whether two figures can be the same value, allowing for how each was written."""
+    return overlap(a, b, max(tolerance(a), tolerance(b)))
+
+
+def overlap(a: Item, b: Item, slack: Decimal = Decimal(0)) -> bool:
+    """Whether two figures (points or ranges) can be the same value, ``slack`` apart at most."""
+    (alo, ahi), (blo, bhi) = bounds(a), bounds(b)
+    return (alo <= bhi + slack or same(alo, bhi + slack)) and \
+        (blo <= ahi + slack or same(blo, ahi + slack))
+
+
+def ratio_is_power_of_ten(a: Item, b: Item) -> bool:
+    """``5亿元`` against ``5万元``: the same digits in a unit a power of ten apart."""
+    x, y = sorted((abs(value(a)), abs(value(b))))
+    if not x or same(x, y):
+        return False
+    r = ARITHMETIC.divide(y, x)
+    return any(same(r, Decimal(10) ** k) for k in range(1, 13))
+
+
+def when(item: Item) -> tuple[int, int | None] | None:
+    """(year, month) the figure holds at: a target's deadline, a fact's as-of date."""
+    if isinstance(item, Target):
+        return (item.deadline, None) if item.deadline is not None else None
+    if not item.as_of:
+        return None
+    year, _, month = item.as_of.partition("-")
+    return int(year), int(month) if month else None
+
+
+def date_key(item: Item) -> tuple[int, int]:
+    """Sort key by date: a year alone sorts before its months."""
+    w = when(item)
+    return (w[0], w[1] or 0) if w else (0, 0)
+
+
+def months_apart(a: Item, b: Item) -> int | None:
+    """Months between two dated facts; None unless both give a month."""
+    wa, wb = when(a), when(b)
+    if not wa or not wb or wa[1] is None or wb[1] is None:
+        return None
+    return abs((wa[0] * 12 + wa[1]) - (wb[0] * 12 + wb[1]))
+
+
+def in_table(plan: Plan, pos: int) -> bool:
+    return any(t.source.start <= pos < t.source.end for t in plan.tables)
+
+
+def per_capita(item: Item) -> bool:
+    return bool(PER_CAPITA.match(item.metric)) or "人均" in item.metric
+
+
+def keyed(items: Iterable[Item]) -> list[Item]:
+    """The figures with a measure to compare by."""
+    return [i for i in items if measure(i)]
+
+
+def prose(plan: Plan, items: Iterable[Item]) -> list[Item]:
+    """The keyed figures of the text, outside tables."""
+    return [i for i in keyed(items) if not in_table(plan, i.source.start)]
+
+
+def reported(facts: Iterable[Fact], target: Target) -> list[Fact]:
+    """The facts of a goal's measure and unit family dated no later than its deadline's year."""
+    return [f for f in facts if measure(f) == measure(target) and family(f) == family(target)
+            and when(f) and when(f)[0] <= target.deadline]
+
+
+def sentence_of(plan: Plan, item: Item) -> tuple[int, int]:
+    return sentence_bounds(plan.text, item.source.start, item.source.end)
+
+
+def paragraph_of(plan: Plan, item: Item) -> tuple[int, int]:
+    """The line (paragraph, table row) the figure is on."""
+    start = plan.text.rfind("\n", 0, item.source.start) + 1
+    end = plan.text.find("\n", item.source.end)
+    return start, len(plan.text) if end < 0 else end
+
+
+@dataclass(frozen=True)
+class Cite:
+    """Evidence for a message, in the finding's language, with lines as the file numbers them."""
+
+    plan: Plan
+    lang: str
+
+    def item(self, item: Item) -> str:
+        """``“年质押金额达7亿元以上”（第52行，2027年）``."""
+        return self.span(item.source, self.date(item))
+
+    def span(self, span: Span, note: str = "") -> str:
+        text = span.text if len(span.text) <= 40 else span.text[:39] + "…"
+        line = location(self.plan, span)[0]
+        if self.lang == "zh":
+            return f"“{text}”（第{line}行{'，' + note if note else ''}）"
+        return f"“{text}” (line {line}{', ' + note if note else ''})"
+
+    def date(self, item: Item) -> str:
+        w = when(item)
+        if w is None:
+            return ""
+        year, month = w
+        if isinstance(item, Target):
+            return f"{year}年" if self.lang == "zh" else f"by {year}"
+        if self.lang == "zh":
+            return f"截至{year}年{month}月" if month else f"截至{year}年"
+        return f"as of {year}-{month:02d}" if month else f"as of {year}"
+
+    def number(self, item: Item) -> str:
+        """The figure as written: 7亿元, 2-3个, 10000万元."""
+        text = plain(Decimal(str(item.value)))
+        top = getattr(item, "value_max", None)
+        if top is not None:
+            text += "-" + plain(Decimal(str(top)))
+        return text + (item.unit or "")
+
+    def figure(self, item: Item, note: str = "") -> str:
+        """The figure and where it is: ``7亿元“…达7亿元以上”（第64行，2027年）``; ``note`` goes
+        after the number (年度, 累计)."""
+        sep = "" if self.lang == "zh" else " "
+        return f"{self.number(item)}{sep}{note}{sep if note else ''}{self.item(item)}"
+
+    def elsewhere(self, item: Item) -> str:
+        """A figure of this (other) document: ``001.txt“…”（第12行，2025年）``."""
+        sep = "中" if self.lang == "zh" else ": "
+        return f"{self.plan.document}{sep}{self.figure(item)}"
+
+    def join(self, parts: Iterable[str]) -> str:
+        return ("、" if self.lang == "zh" else "; ").join(parts)
+
+
+def in_unit(item: Item, unit: str) -> str:
+    """The figure converted to ``unit`` of its family: 10000万元 in 亿元 is ``1亿元``."""
+    target = lookup(unit)
+    if target is None or not target.factor:
+        return f"{plain(value(item))}"
+    return f"{plain(ARITHMETIC.divide(value(item), target.factor))}{unit}"
+
+
+def plain(d: Decimal) -> str:
+    """A number without exponent or trailing zeros: 1E+4 → 10000, 5.50 → 5.5."""
+    return format(d.normalize(), "f")
+
+
+def groups(items: Iterable[Item], key) -> Iterator[list[Item]]:
+    """Items grouped by ``key(item)`` (None keys dropped), in document order."""
+    found: dict = {}
+    for item in items:
+        k = key(item)
+        if k is not None:
+            found.setdefault(k, []).append(item)
+    for members in found.values():
+        yield sorted(members, key=lambda i: i.source.start)
+
+
+def own_region_names(plan: Plan) -> tuple[str, ...]:
+    """The names the plan's own place goes by: 宜都市 and its short form 宜都 (charts label bars
+    湖北宜都)."""
+    names = own_names(plan.meta.region)
+    shorts = (d.short for n in names for d in gazetteer().by_name.get(n, ()) if d.short)
+    return tuple(dict.fromkeys((*names, *shorts)))
