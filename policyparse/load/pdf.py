@@ -210,9 +210,13 @@ def _line(chars: list[dict], page: int) -> _Line | None:
         if prev is not None:
             if t == prev["text"] and c["x0"] - prev["x0"] < 0.3 * c["size"]:
                 continue  # the same glyph printed twice, slightly offset: fake bold
-            if (t != " " and prev["text"] != " " and c["x0"] - prev["x1"] > 0.25 * c["size"]
-                    and _spaced(prev["text"], t)):
-                parts.append(" ")  # a gap with no space glyph between two Latin words
+            gap = c["x0"] - prev["x1"]
+            if t != " " and prev["text"] != " " and (
+                    (gap > 0.25 * c["size"] and _spaced(prev["text"], t))
+                    or (gap > 0.8 * c["size"] and prev["text"][-1].isdigit() and t[0].isdigit())):
+                # a gap with no space glyph between two Latin words, or between two numbers
+                # (a chart's values at tab stops: 533 543 600, not 533543600)
+                parts.append(" ")
         parts.append(t)
         if not t.isspace():
             ink.append(c)
