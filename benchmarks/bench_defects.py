@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from policyparse import parse  # noqa: E402
-from policyparse.eval import load_gold, quote_matches, score_plan  # noqa: E402
+from policyparse.clauses import sentence_bounds  # noqa: E402
+from policyparse.eval import load_gold, score_plan  # noqa: E402
 from policyparse.lint import lint_plan  # noqa: E402
 from policyparse.lint.baseline import fingerprint  # noqa: E402
 from policyparse.model import Plan  # noqa: E402
@@ -144,8 +145,10 @@ def main() -> None:
                 tried[category] += 1
                 new = [f for f in lint_plan(parse(text, name=gold["document"]))
                        if fingerprint(f) not in known and f.category == category]
-                if any(quote_matches(snippet, s.text) or snippet in s.text or s.text in snippet
-                       for f in new for s in f.sources):
+                # Detected: a new finding of the category pointing into the injected sentence.
+                at = text.find(snippet)
+                lo, hi = sentence_bounds(text, at, at + len(snippet))
+                if any(s.start < hi and s.end > lo for f in new for s in f.sources):
                     found[category] += 1
                 else:
                     missed[category].append(snippet)
