@@ -6,11 +6,10 @@ linter, which flags it in text that someone else scraped.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
 
 import regex
+from .data import load as load_data
 
 _URL = regex.compile(r"^(?:https?://|www\.)\S+$")
 _NOT_WORDS = regex.compile(r"[\p{P}\p{S}\p{Z}\p{N}\s\p{Latin}]")
@@ -18,8 +17,7 @@ _NOT_WORDS = regex.compile(r"[\p{P}\p{S}\p{Z}\p{N}\s\p{Latin}]")
 
 @cache
 def _vocabulary() -> tuple[regex.Pattern, regex.Pattern, int]:
-    data = tomllib.loads(resources.files("policyparse.data").joinpath("furniture.toml")
-                         .read_text(encoding="utf-8"))
+    data = load_data("furniture.toml")
     strong = regex.compile("|".join(map(regex.escape, data["strong"])))
     words = regex.compile("|".join(map(regex.escape, sorted(data["words"], key=len,
                                                              reverse=True))))

@@ -10,9 +10,7 @@ so that one clause's 年均增长 does not leak into the next figure.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
 from typing import NamedTuple
 
 import regex
@@ -20,6 +18,7 @@ import regex
 from ..clauses import CLAUSE_SPLIT
 from .numbers import Quantity
 from .units import alternation, lookup, vocabulary
+from ..data import load as load_data
 
 
 class Classification(NamedTuple):
@@ -31,8 +30,7 @@ class Classification(NamedTuple):
 
 @cache
 def cues() -> dict[str, dict[str, list[str]]]:
-    return tomllib.loads(resources.files("policyparse.data").joinpath("cues.toml")
-                         .read_text(encoding="utf-8"))
+    return load_data("cues.toml")
 
 
 @cache

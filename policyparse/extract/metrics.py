@@ -19,11 +19,9 @@ No word segmenter is used: jieba's general dictionary cuts this register badly (
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
 import regex
 from rapidfuzz import fuzz
@@ -34,6 +32,7 @@ from .cues import cues
 from .deadlines import DateMention, find_dates
 from .numbers import Quantity
 from .units import alternation, vocabulary as unit_vocabulary
+from ..data import load as load_data
 
 _OPEN, _CLOSE = "（(", "）)"
 _SEPARATOR = regex.compile("[、，,；;]")
@@ -90,8 +89,7 @@ def _words(words: Iterable[str]) -> str:
 
 @cache
 def vocabulary() -> Vocabulary:
-    data = tomllib.loads(resources.files("policyparse.data").joinpath("metrics.toml")
-                         .read_text(encoding="utf-8"))
+    data = load_data("metrics.toml")
     phrase, norm = data["phrase"], data["normalise"]
     replacements = {**{w: "" for w in norm["drop"]}, **norm["replace"]}
     # The cue words of data/cues.toml that say how much (not the verbs of doing: 知识产权相关培训

@@ -21,11 +21,9 @@ from which the targets take their deadline and the facts their as-of date.
 from __future__ import annotations
 
 import bisect
-import tomllib
 import weakref
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Literal, TypeVar
 
 import regex
@@ -37,6 +35,7 @@ from .deadlines import DateMention, find_dates
 from .metrics import Phrase, figure_end, figure_phrases, sentence_start
 from .numbers import Quantity, find_quantities
 from .units import alternation
+from ..data import load as load_data
 
 Kind = Literal["background", "glossary"]
 Role = Literal["target", "fact"]
@@ -56,8 +55,7 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
-    data = tomllib.loads(resources.files("policyparse.data").joinpath("sections.toml")
-                         .read_text(encoding="utf-8"))
+    data = load_data("sections.toml")
     return Vocabulary(background=regex.compile(alternation(data["background"])),
                       glossary=regex.compile(alternation(data["glossary"])),
                       past=regex.compile(alternation(data["past"])))

@@ -7,13 +7,12 @@ arithmetic is :class:`~decimal.Decimal` in :data:`ARITHMETIC`, wide enough to st
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from functools import cache
-from importlib import resources
 
 import regex
+from ..data import load as load_data
 
 ARITHMETIC = Context(prec=64)
 """Numbers are capped at 24 significant digits and factors have a few, so products are exact."""
@@ -42,8 +41,7 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
-    data = tomllib.loads(resources.files("policyparse.data").joinpath("units.toml")
-                         .read_text(encoding="utf-8"))
+    data = load_data("units.toml")
     units = {name: Unit(name=name, family=spec.get("family", name),
                         factor=Decimal(spec.get("factor", "1")),
                         chinese=spec.get("chinese", True), prefix=spec.get("prefix", False),

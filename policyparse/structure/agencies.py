@@ -25,16 +25,15 @@ contracted forms, only among aliases of the same organ type (the last character:
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import regex
 from rapidfuzz import fuzz, process
 
 from ..model import Plan
+from ..data import load as load_data
 
 FUZZY_MIN = 85
 """Minimum rapidfuzz ratio; 85 lets a one-character slip through only in names of 7+ characters."""
@@ -156,8 +155,7 @@ def _make_id(level: str | None, slug: str) -> str:
 @lru_cache(maxsize=1)
 def registry() -> Registry:
     """The registry of ``policyparse/data/agencies.toml``."""
-    data = resources.files("policyparse").joinpath("data/agencies.toml").read_bytes()
-    return Registry(tomllib.loads(data.decode("utf-8")))
+    return Registry(load_data("agencies.toml"))
 
 
 def canonical(name: str) -> str | None:

@@ -20,16 +20,15 @@ enclosing headings outermost first (for a section task, the section itself last)
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import regex
 
 from ..model import Heading, Plan, Task
 from ..pipeline import component
 from .numbering import NumberedBlock, first_clause, numbered_blocks
+from ..data import load as load_data
 
 # Preamble and safeguards units have short titles (二、工作目标, （十八）加强组织领导); a longer
 # title that mentions 目标 is a task about goals, not the goals section.
@@ -48,8 +47,7 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
-    data = tomllib.loads(resources.files("policyparse").joinpath("data/task_chapters.toml")
-                         .read_text(encoding="utf-8"))
+    data = load_data("task_chapters.toml")
     return Vocabulary(*(regex.compile("|".join(map(regex.escape, data[key])))
                         for key in ("task", "preamble", "safeguards")))
 

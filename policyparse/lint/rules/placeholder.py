@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
 
 import regex
 
 from ...clauses import clause_bounds
 from ...model import Plan
 from ..registry import Rule, iter_matches, register
+from ...data import load as load_data
 
 
 @cache
 def vocabulary(section: str) -> dict[str, regex.Pattern]:
-    data = tomllib.loads(resources.files("policyparse.data").joinpath("placeholders.toml")
-                         .read_text(encoding="utf-8"))
+    data = load_data("placeholders.toml")
     return {k: regex.compile(v) for k, v in data[section].items()}
 
 
