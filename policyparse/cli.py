@@ -142,7 +142,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
                           for r in rules], ensure_ascii=False, indent=2))
         return 0
     for r in rules:
-        print(f"{r.code}  {r.name:<28} {r.category:<15} {r.severity:<8} {r.doc().splitlines()[0]}")
+        print(f"{r.code}  {r.name:<28} {r.category:<15} {r.severity:<8} {r.summary()}")
     return 0
 
 

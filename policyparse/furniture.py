@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 import regex
-from .data import load as load_data
+from .data import alternation, load as load_data
 
 _URL = regex.compile(r"^(?:https?://|www\.)\S+$")
 _NOT_WORDS = regex.compile(r"[\p{P}\p{S}\p{Z}\p{N}\s\p{Latin}]")
@@ -18,9 +18,8 @@ _NOT_WORDS = regex.compile(r"[\p{P}\p{S}\p{Z}\p{N}\s\p{Latin}]")
 @cache
 def _vocabulary() -> tuple[regex.Pattern, regex.Pattern, int]:
     data = load_data("furniture.toml")
-    strong = regex.compile("|".join(map(regex.escape, data["strong"])))
-    words = regex.compile("|".join(map(regex.escape, sorted(data["words"], key=len,
-                                                             reverse=True))))
+    strong = regex.compile(alternation(data["strong"]))
+    words = regex.compile(alternation(data["words"]))
     return strong, words, int(data["max_length"])
 
 

@@ -28,7 +28,6 @@ when those give nothing (place names, goal years, self-references).
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -37,21 +36,17 @@ from pathlib import Path
 import cn2an
 import regex
 
+from .data import alternation, load as load_data
 from .model import Meta, Period, Plan
 from .pipeline import component
 
 _DATA = Path(__file__).with_name("data")
-_VOCAB = tomllib.loads((_DATA / "meta.toml").read_text(encoding="utf-8"))
+_VOCAB = load_data("meta.toml")
 # How many lines a title may start within, and the head and tail searched for the signature.
 TITLE_LINES, HEAD_LINES, TAIL_LINES = 15, 40, 15
 
 
-def _alternation(words: list[str]) -> str:
-    """Longest first, so that an alternation prefers 行动方案 to 方案."""
-    return "|".join(map(regex.escape, sorted(words, key=len, reverse=True)))
-
-
-_TYPES = _alternation(_VOCAB["doc_types"])
+_TYPES = alternation(_VOCAB["doc_types"])
 _TITLE = regex.compile(rf".{{2,100}}?(?P<type>{_TYPES})(?:[（(][^（）()]{{1,20}}[）)])*")
 _NOTICE = regex.compile(r".{0,30}?关于(?:印发|转发)《?(?P<title>.{4,100}?)》?的通知")
 _HANDED_OUT = regex.compile(r"《(?P<title>[^《》]{4,120})》[^《》。]{0,60}?[印转]\s*发\s*给\s*你\s*们")
@@ -69,7 +64,7 @@ _DATE_LINE = regex.compile(
 _WEB_DATE = regex.compile(
     r"(?:发布时间|发布日期|成文日期|印发日期)\s*[:：]\s*(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月]"
     r"(?P<d>\d{1,2})")
-_ISSUER = regex.compile(rf"\S{{2,40}}?(?:{_alternation(_VOCAB['issuer_suffixes'])})")
+_ISSUER = regex.compile(rf"\S{{2,40}}?(?:{alternation(_VOCAB['issuer_suffixes'])})")
 
 _RANGE = regex.compile(r"(\d{4})\s*年?\s*[—–\-－~～至到―─]{1,2}\s*(\d{4})(?!\d)")
 _FYP = regex.compile(r"[“\"](?P<n>十[一二三四五六七八九]?)五[”\"]|第(?P<n>十[一二三四五六七八九]?)个五年"
@@ -211,7 +206,7 @@ class Division:
         return 0 if self.code.endswith("0000") else 1 if self.code.endswith("00") else 2
 
 
-_ZONE = regex.compile(_alternation(_VOCAB["zone_suffixes"]))
+_ZONE = regex.compile(alternation(_VOCAB["zone_suffixes"]))
 
 
 # A two-character name (范县, 沛县) right after another character is usually part of a word

@@ -17,8 +17,8 @@ import regex
 
 from ..clauses import CLAUSE_SPLIT
 from .numbers import Quantity
-from .units import alternation, lookup, vocabulary
-from ..data import load as load_data
+from .units import lookup, vocabulary
+from ..data import alternation, load as load_data
 
 
 class Classification(NamedTuple):

@@ -17,7 +17,7 @@ from typing import Literal
 import regex
 
 from .cues import cue_pattern, cues
-from .units import alternation
+from ..data import alternation
 
 Kind = Literal["point", "by", "as-of", "since", "range", "fyp", "month", "plan-period",
                "per-year", "recent"]

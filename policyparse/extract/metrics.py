@@ -31,8 +31,8 @@ from ..structure.numbering import parse_marker
 from .cues import cues
 from .deadlines import DateMention, find_dates
 from .numbers import Quantity
-from .units import alternation, vocabulary as unit_vocabulary
-from ..data import load as load_data
+from .units import vocabulary as unit_vocabulary
+from ..data import alternation, load as load_data
 
 _OPEN, _CLOSE = "（(", "）)"
 _SEPARATOR = regex.compile("[、，,；;]")

@@ -21,7 +21,8 @@ from typing import NamedTuple
 import cn2an
 import regex
 
-from .units import (ARITHMETIC, alternation, fold_magnitude, lookup, magnitude, magnitude_pattern,
+from ..data import alternation
+from .units import (ARITHMETIC, fold_magnitude, lookup, magnitude, magnitude_pattern,
                     to_base, unit_pattern, vocabulary)
 
 MAX_DIGITS = 24

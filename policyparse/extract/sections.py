@@ -34,8 +34,7 @@ from .cues import classify, cue_pattern, segment_before
 from .deadlines import DateMention, find_dates
 from .metrics import Phrase, figure_end, figure_phrases, sentence_start
 from .numbers import Quantity, find_quantities
-from .units import alternation
-from ..data import load as load_data
+from ..data import alternation, load as load_data
 
 Kind = Literal["background", "glossary"]
 Role = Literal["target", "fact"]

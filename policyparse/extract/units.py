@@ -12,7 +12,7 @@ from decimal import Context, Decimal
 from functools import cache
 
 import regex
-from ..data import load as load_data
+from ..data import alternation, load as load_data
 
 ARITHMETIC = Context(prec=64)
 """Numbers are capped at 24 significant digits and factors have a few, so products are exact."""
@@ -88,13 +88,6 @@ def fold_magnitude(word: str, unit: str) -> tuple[str, str]:
         if word[cut:] + unit in units:
             return word[:cut], word[cut:] + unit
     return word, unit
-
-
-def alternation(words: tuple[str, ...] | list[str], *, literal: bool = True) -> str:
-    """A regex alternation of words (or of patterns, ``literal=False``), longest first so that
-    及以上 wins over 以上."""
-    ordered = sorted(words, key=len, reverse=True)
-    return "|".join(map(regex.escape, ordered) if literal else ordered)
 
 
 def unit_pattern(*, chinese: bool) -> str:

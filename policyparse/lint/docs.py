@@ -17,8 +17,7 @@ START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 def rules_markdown() -> str:
     rows = ["| code | name | category | severity | what it flags |", "| --- | --- | --- | --- | --- |"]
     for r in all_rules():
-        summary = " ".join(r.doc().split("\n\n")[0].split())
-        rows.append(f"| {r.code} | `{r.name}` | {r.category} | {r.severity} | {summary} |")
+        rows.append(f"| {r.code} | `{r.name}` | {r.category} | {r.severity} | {r.summary()} |")
     return "\n".join(rows)
 
 

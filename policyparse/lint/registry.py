@@ -57,6 +57,11 @@ class Rule:
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
+    def summary(cls) -> str:
+        """The docstring's first paragraph, on one line: what the rule flags."""
+        return " ".join(cls.doc().split("\n\n")[0].split())
+
+    @classmethod
     def examples(cls) -> dict[str, str]:
         """The ``Bad:`` and ``Good:`` example texts from the docstring."""
         out, current, lines = {}, None, []

@@ -48,7 +48,7 @@ def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mappin
     driver = {"name": "policyparse", "version": __version__,
               "informationUri": "https://github.com/policyparse/policyparse",
               "rules": [{"id": r.code, "name": r.name,
-                         "shortDescription": {"text": r.doc().split("\n\n")[0]},
+                         "shortDescription": {"text": r.summary()},
                          "help": {"text": r.doc()},
                          "defaultConfiguration": {"level": _LEVEL[r.severity]},
                          "properties": {"category": r.category}} for r in rules]}

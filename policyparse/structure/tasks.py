@@ -28,7 +28,7 @@ import regex
 from ..model import Heading, Plan, Task
 from ..pipeline import component
 from .numbering import NumberedBlock, first_clause, numbered_blocks
-from ..data import load as load_data
+from ..data import alternation, load as load_data
 
 # Preamble and safeguards units have short titles (二、工作目标, （十八）加强组织领导); a longer
 # title that mentions 目标 is a task about goals, not the goals section.
@@ -48,7 +48,7 @@ class Vocabulary:
 @cache
 def vocabulary() -> Vocabulary:
     data = load_data("task_chapters.toml")
-    return Vocabulary(*(regex.compile("|".join(map(regex.escape, data[key])))
+    return Vocabulary(*(regex.compile(alternation(data[key]))
                         for key in ("task", "preamble", "safeguards")))
 
 
