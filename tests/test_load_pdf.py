@@ -326,6 +326,24 @@ def test_generated_layout(footer):
     assert HEADER not in doc.text
 
 
+def test_row_at_tab_stops_keeps_its_items_apart():
+    """A flattened chart: labels and values at 6-em tab stops, wrapped over lines where the
+    next label does not fit; one label is cut at the right margin (安徽肥|东), as LibreOffice
+    cuts an item too long for what is left of the line."""
+    def at(em: float) -> float:
+        return LEFT + em * SIZE
+
+    labels = ["湖北宜都", "湖北枝江", "江苏仪征", "浙江长兴", "湖北大冶", "湖北仙桃"]
+    rows = [[(at(6 * k), label) for k, label in enumerate(labels)],  # ends 2 em short
+            [(at(0), "湖北潜江"), (at(WIDTH - 3), "安徽肥")],  # runs to the margin
+            [(at(0), "东"), (at(6), "533"), (at(12), "1124"), (at(13 + 4.5), "600")]]
+    prose = lines_at([(0, fill(WIDTH, k)) for k in range(12)], 760)  # margins to measure
+    ops = [*prose, *[("text", x, 520 - 18 * r, SIZE, "song", t)
+                     for r, row in enumerate(rows) for x, t in row]]
+    doc = load_pdf(make_pdf([ops]), "chart.pdf")
+    assert texts(doc)[-1] == " ".join([*labels, "湖北潜江", "安徽肥东", "533", "1124", "600"])
+
+
 def table_page(rows: list[list[str]], top: float) -> list[tuple]:
     """A ruled table, 3 columns of 10 characters, rows 30pt high; a cell may hold two lines."""
     ops = []

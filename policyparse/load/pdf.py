@@ -43,6 +43,7 @@ MAX_PAGES = 2000
 # the caller as a typed error or a diagnostic instead.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
+_TAB = 1.0  # a gap wider than this many ems is a tab stop, never justification
 _EDGE = 0.1  # page furniture lies in the top or bottom tenth of the page
 _MEASURABLE = 10  # lines it takes to measure margins
 _PAGE_NUMBER = regex.compile(
@@ -78,6 +79,7 @@ class _Line:
     head: tuple[str, float] | None  # font and size of the first Han character
     tail: tuple[str, float] | None  # … and of the last one
     lead: float  # width of the line's first unbreakable unit, which wraps as a whole
+    tabbed: bool = False  # items apart at tab stops (a flattened chart's labels and values)
 
 
 @dataclass(slots=True)
@@ -116,7 +118,7 @@ def load_pdf(data: bytes, path: str, *, max_pages: int = MAX_PAGES) -> Document:
             continue
         first, level = item[0], levels.get(id(item))
         indent = max(0.0, first.x0 - layout.margins(first.page)[0]) / first.size
-        b.add(_join(item), index=index, kind="heading" if level else "paragraph",
+        b.add(_join(item, layout), index=index, kind="heading" if level else "paragraph",
               page=first.page, style_level=level, indent=round(indent, 1))
     if removed:
         b.diagnose("page-furniture", f"{len(removed)} page header/footer lines (page numbers, "
@@ -204,7 +206,7 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
 def _line(chars: list[dict], page: int) -> _Line | None:
     """One line from its characters."""
     chars.sort(key=itemgetter("x0"))
-    parts, ink, prev = [], [], None
+    parts, ink, prev, tabbed = [], [], None, False
     for c in chars:
         t = c["text"]
         if prev is not None:
@@ -213,10 +215,13 @@ def _line(chars: list[dict], page: int) -> _Line | None:
             gap = c["x0"] - prev["x1"]
             if t != " " and prev["text"] != " " and (
                     (gap > 0.25 * c["size"] and _spaced(prev["text"], t))
-                    or (gap > 0.8 * c["size"] and prev["text"][-1].isdigit() and t[0].isdigit())):
-                # a gap with no space glyph between two Latin words, or between two numbers
-                # (a chart's values at tab stops: 533 543 600, not 533543600)
+                    or (gap > 0.3 * c["size"] and prev["text"][-1].isdigit() and t[0].isdigit())
+                    or gap > _TAB * c["size"]):
+                # a gap with no space glyph between two Latin words, between two numbers (a
+                # chart's values at tab stops: 533 543 600, not 533543600), or a tab stop
+                # between any two items (chart labels: 湖北宜都 湖北枝江, not 湖北宜都湖北枝江)
                 parts.append(" ")
+                tabbed |= gap > _TAB * c["size"]
         parts.append(t)
         if not t.isspace():
             ink.append(c)
@@ -235,7 +240,7 @@ def _line(chars: list[dict], page: int) -> _Line | None:
                  size=Counter(round(c["size"], 1) for c in ink).most_common(1)[0][0],
                  count=len(ink), bold=sum(_is_bold(c["fontname"]) for c in ink),
                  head=_style(han[0]) if han else None, tail=_style(han[-1]) if han else None,
-                 lead=ink[unit]["x1"] - ink[0]["x0"])
+                 lead=ink[unit]["x1"] - ink[0]["x0"], tabbed=tabbed)
 
 
 def _style(c: dict) -> tuple[str, float]:
@@ -333,6 +338,12 @@ class _Layout:
     def margins(self, page: int) -> tuple[float, float]:
         return self._pages.get(page, self._whole)
 
+    def reaches_margin(self, line: _Line) -> bool:
+        """Whether a line runs to the right margin; measured on the whole document, as a page
+        of short chart lines has no margin of its own to measure."""
+        right = max(self.margins(line.page)[1], self._whole[1])
+        return right - line.x1 <= 0.5 * line.size
+
     def starts_paragraph(self, a: _Line, b: _Line) -> bool:
         """Whether line ``b`` starts a new paragraph after line ``a``."""
         if abs(a.size - b.size) > 0.5 or (a.tail and b.head and a.tail != b.head):
@@ -382,11 +393,16 @@ def _items(pages: list[_Page], layout: _Layout) -> Iterator[list[_Line] | _Table
         yield table
 
 
-def _join(lines: list[_Line]) -> str:
-    """Join wrapped lines: CJK runs on with no space, Latin words get one."""
+def _join(lines: list[_Line], layout: _Layout | None = None) -> str:
+    """Join wrapped lines: CJK runs on with no space; Latin words, two numbers (a number never
+    wraps) and the items of a row at tab stops get one.  A row at tab stops wraps between its
+    items unless an item reaches the right margin: 安徽肥|东 is one label."""
     text = lines[0].text if lines else ""
-    for line in lines[1:]:
-        text += (" " if _spaced(text, line.text) else "") + line.text
+    for prev, line in zip(lines, lines[1:]):
+        spaced = (_spaced(text, line.text) or (text[-1:].isdigit() and line.text[:1].isdigit())
+                  or (layout is not None and prev.tabbed and line.tabbed
+                      and not layout.reaches_margin(prev)))
+        text += (" " if spaced else "") + line.text
     return text
 
 
