@@ -24,7 +24,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
-            plan = parse(path, pipeline=pipeline)
+            plan = parse(path, pipeline=pipeline, **_reading(args))
         except PolicyParseError as err:
             _error(err, args.debug)
             status = 2
@@ -85,10 +85,14 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     except ValueError as err:
         return _usage(str(err))
     threshold = args.severity_threshold or cfg.severity_threshold
+    if args.annotate:  # a bad --annotate path fails before any work is done
+        from .report.docx import annotate, annotation_targets
+
+        targets = annotation_targets(args.files, args.annotate)
     plans, paths, failed = [], {}, False
     for path in args.files:
         try:
-            plan = parse(path)
+            plan = parse(path, **_reading(args))
         except PolicyParseError as err:  # report it and go on: the other files still count
             _error(err, args.debug)
             failed = True
@@ -122,6 +126,10 @@ def _cmd_lint(args: argparse.Namespace) -> int:
         from .report.text import render as render_text
 
         print(render_text(findings, by_doc, paths))
+    for plan in plans if args.annotate else ():
+        out = targets[paths[plan.document]]
+        n = len(annotate(plan, findings, out, source_path=paths[plan.document]))
+        print(f"policyparse: wrote {n} comment(s) to {out}", file=sys.stderr)
     if failed:
         return 2
     return 1 if findings else 0
@@ -166,12 +174,21 @@ def _cmd_agencies(args: argparse.Namespace) -> int:
     plans, status = [], 0
     for path in args.files:
         try:
-            plans.append(parse(path))
+            plans.append(parse(path, **_reading(args)))
         except PolicyParseError as err:
             _error(err, args.debug)
             status = 2
     print(format_table(owner_table(plans), args.format))
     return status
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run
+
+    summary = run(args.inputs, args.out, jobs=args.jobs, engine=args.engine,
+                  scheduler=args.scheduler, timeout=args.timeout or None, force=args.force,
+                  quiet=args.quiet, lang=args.lang)
+    return 1 if summary.failed else 0
 
 
 def _error(err: PolicyParseError, debug: bool) -> None:
@@ -187,6 +204,24 @@ def _usage(message: str) -> int:
     return 2
 
 
+def _reading_options(sp: argparse.ArgumentParser) -> None:
+    """Options of every command that reads documents."""
+    sp.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                    help="per-document time limit (0: none; default 120)")
+    sp.add_argument("--convert", action="store_true",
+                    help="convert legacy .doc/.wps, RTF and OpenDocument files with LibreOffice")
+
+
+def _reading(args: argparse.Namespace) -> dict:
+    return {"timeout": args.timeout or None, "convert": args.convert}
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policyparse", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"policyparse {__version__}")
@@ -198,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=("text", "json"), default="text")
     sp.add_argument("--no-blocks", action="store_true", help="leave the block list out of JSON")
     sp.add_argument("--pipeline", help="comma-separated components to run (default: all)")
+    _reading_options(sp)
     sp.set_defaults(func=_cmd_parse)
 
     sl = sub.add_parser("lint", help="check plans for inconsistencies before publishing")
@@ -210,6 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--baseline", help="ignore findings accepted in this baseline file")
     sl.add_argument("--write-baseline", metavar="FILE", help="accept all current findings")
     sl.add_argument("--lang", choices=("zh", "en"), help="language of the messages")
+    sl.add_argument("--annotate", metavar="PATH",
+                    help="also write a .docx copy with a Word comment per finding (several "
+                    "inputs: an existing directory, gets <stem>.reviewed.docx each)")
+    _reading_options(sl)
     sl.set_defaults(func=_cmd_lint)
 
     sr = sub.add_parser("rules", help="list the linter's rules")
@@ -223,7 +263,24 @@ def build_parser() -> argparse.ArgumentParser:
     sa = sub.add_parser("agencies", help="who owns how many tasks, by canonical agency")
     sa.add_argument("files", nargs="+", help=".txt, .docx, .pdf or .html files")
     sa.add_argument("--format", choices=("text", "json"), default="text")
+    _reading_options(sa)
     sa.set_defaults(func=_cmd_agencies)
+
+    sb = sub.add_parser("batch", help="parse, extract and lint many plans in parallel into "
+                        "one JSON Plan each and tidy tables")
+    sb.add_argument("inputs", nargs="+", help="files, directories (recursive) and glob patterns")
+    sb.add_argument("--out", required=True, help="output directory (resumed if it exists)")
+    sb.add_argument("--jobs", type=_positive_int, help="worker processes (default: CPU count)")
+    sb.add_argument("--engine", choices=("local", "dask"), default="local")
+    sb.add_argument("--scheduler", metavar="ADDRESS",
+                    help="with --engine dask: join this cluster instead of starting one")
+    sb.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                    help="per-document time limit (0: none; default 120)")
+    sb.add_argument("--force", action="store_true", help="redo documents already done")
+    sb.add_argument("--quiet", action="store_true", help="no progress output")
+    sb.add_argument("--lang", choices=("zh", "en"), default="zh",
+                    help="language of the findings' messages")
+    sb.set_defaults(func=_cmd_batch)
 
     se = sub.add_parser("eval", help="score extraction against gold annotations")
     se.add_argument("--gold", default="corpora/gold", help="directory of *.gold.json")

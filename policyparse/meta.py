@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import cn2an
 import regex
 
 from .data import alternation, load as load_data
@@ -162,6 +161,8 @@ def _number(digits: str) -> int:
         return int(digits)
     if len(digits) == 4:  # a year is written digit by digit: 二〇二四
         return int(digits.translate(str.maketrans("〇零○一二三四五六七八九", "000123456789")))
+    import cn2an  # its import takes 75 ms (it loads a segmenter): only when a date needs it
+
     return int(cn2an.cn2an(digits, "smart"))
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
-from .load import Source, load
+from .limits import time_limit
+from .load import Source, load, source_name
 from .load.document import Document
 from .model import Plan
 
@@ -59,6 +60,12 @@ def run(plan: Plan, pipeline: Iterable[str] = DEFAULT_PIPELINE) -> Plan:
 
 
 def parse(source: Source, *, name: str | None = None,
-          pipeline: Iterable[str] = DEFAULT_PIPELINE) -> Plan:
-    """Parse a plan from a path, bytes or text into a :class:`Plan`."""
-    return run(plan_from_document(load(source, name=name)), pipeline)
+          pipeline: Iterable[str] = DEFAULT_PIPELINE, timeout: float | None = None,
+          convert: bool = False) -> Plan:
+    """Parse a plan from a path, bytes or text into a :class:`Plan`.
+
+    ``timeout`` (seconds): a document that takes longer raises
+    :class:`~policyparse.errors.Timeout`.  ``convert``: legacy .doc/.wps, RTF and OpenDocument
+    files are converted by LibreOffice (``soffice``) instead of refused."""
+    with time_limit(timeout, name or source_name(source)):
+        return run(plan_from_document(load(source, name=name, convert=convert)), pipeline)

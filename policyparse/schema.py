@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from .batch.tables import Tables
 from .model import MODELS, SCHEMA_VERSION
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -18,7 +19,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 def schemas() -> dict[str, str]:
     """File name → schema text for every public model."""
     out = {}
-    for name, model in MODELS.items():
+    for name, model in {**MODELS, "batch-tables": Tables}.items():
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://policyparse.dev/schemas/{name}-{SCHEMA_VERSION}.json"

@@ -189,6 +189,17 @@ def test_unusable_input_is_reported_and_the_others_still_linted(capsys, no_confi
     assert json.loads(out)["findings"]
 
 
+def test_time_limit_and_legacy_formats_on_the_command_line(capsys, no_config, tmp_path):
+    pdf = str(CORPUS / "pdf" / "000_8b7cc7afb4aa70ed.pdf")  # 25 pages: more than 10 ms of work
+    status, _, err = lint(capsys, pdf, "--timeout", "0.01")
+    lines = err.strip().splitlines()
+    assert status == 2 and len(lines) == 1 and pdf in lines[0] and "limit" in lines[0]
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+    status, _, err = lint(capsys, str(old))
+    assert status == 2 and "--convert" in err and str(old) in err
+
+
 def test_rules_and_explain(capsys):
     assert main(["rules", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)

@@ -70,18 +70,36 @@ def _patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
     return _guarded(mention), comparison, change
 
 
-def _guarded(pattern: regex.Pattern) -> regex.Pattern:
-    """``pattern`` behind a lookahead for the characters a match can start with.
+# Characters a class such as [^，], \s, \d or \p{Han} would let in where the source does not
+# name them.
+_PROBES = ("\x00", "a", "\u3000", "٣", "中")
 
-    The engine tries every alternative at every position; one character class first lets it
-    skip most positions (4x faster here).  The class is found by asking, for each character of
-    the pattern's source and each digit, whether a match can begin with it (a partial match);
-    if a character from none of them can (a negated class), the pattern is left as it is."""
-    if pattern.match("\x00", partial=True) or pattern.match("a", partial=True):
-        return pattern
+
+def _guarded(pattern: regex.Pattern) -> regex.Pattern:
+    """``pattern`` behind a lookahead for the two characters a match can start with.
+
+    The engine tries every alternative at every position; a lookahead of character pairs first
+    lets it skip most positions (ten times faster here).  The pairs are found by asking, of each
+    character of the pattern's source and each digit, whether a match can begin with it, and then
+    with it and each second one (a partial match).  Where another character could come (a
+    :data:`_PROBES` one can), any is let through: the pattern as it is, or any second one."""
     candidates = set(pattern.pattern) | set("0123456789０１２３４５６７８９")
-    lead = "".join(sorted(c for c in candidates if pattern.match(c, partial=True)))
-    return regex.compile(f"(?=[{regex.escape(lead)}])(?:{pattern.pattern})")
+
+    def following(prefix: str) -> str | None:
+        if any(pattern.match(prefix + c, partial=True) for c in _PROBES):
+            return None
+        return "".join(sorted(c for c in candidates if pattern.match(prefix + c, partial=True)))
+
+    lead = following("")
+    if lead is None:
+        return pattern
+    by_second: dict[str | None, str] = {}  # the characters a match can start with, by seconds
+    for c in lead:
+        second = None if pattern.fullmatch(c) else following(c)
+        by_second[second] = by_second.get(second, "") + c
+    pairs = "|".join(f"[{regex.escape(first)}]" + (f"[{regex.escape(second)}]" if second else "")
+                     for second, first in by_second.items())
+    return regex.compile(f"(?=(?:{pairs}))(?:{pattern.pattern})")
 
 
 def find_dates(text: str, offset: int = 0) -> list[DateMention]:

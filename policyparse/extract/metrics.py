@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import regex
-from rapidfuzz import fuzz
 
 from ..clauses import clause_bounds
 from ..structure.numbering import parse_marker
@@ -190,6 +189,8 @@ def _known(norm: str, unit: str | None, family: str | None) -> str | None:
     exact = v.entries.get(norm)
     if exact:
         return _pick(exact, unit, family)
+    from rapidfuzz import fuzz  # only for a phrase the vocabulary does not spell
+
     marks = set(v.markers.findall(norm))
     best, best_score = None, v.min_ratio
     for spelling, entries in v.entries.items():

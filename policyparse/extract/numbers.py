@@ -18,7 +18,6 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-import cn2an
 import regex
 
 from ..data import alternation
@@ -63,6 +62,7 @@ _FW_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.", "
 class _Patterns(NamedTuple):
     quantity: regex.Pattern
     before: regex.Pattern  # words that qualify a number from before it: 不少于, 约
+    before_ends: frozenset[str]  # … their last characters and a space: a cheap test first
     after: regex.Pattern  # and from after it: 以上, 左右
     ordinal: regex.Pattern  # 第, 图, 表 right before a number
 
@@ -86,10 +86,12 @@ def _patterns() -> _Patterns:
         rf"(?P<unit>{unit_cn})")
     before = regex.compile(rf"(?:(?P<bound>{alternation(adj['bound_before'])})[ ]?)?"
                            rf"(?:(?P<approx>{alternation(adj['approx_before'])})[ ]?)?\Z")
+    before_ends = frozenset(" " + "".join(w[-1] for w in (*adj["bound_before"],
+                                                          *adj["approx_before"])))
     after = regex.compile(rf"(?P<approx>{alternation(adj['approx_after'])})?"
                           rf"(?P<bound>{alternation(adj['bound_after'])})?")
     ordinal = regex.compile(rf"(?:{alternation(adj['ordinal_before'])})[ ]?\Z")
-    return _Patterns(quantity, before, after, ordinal)
+    return _Patterns(quantity, before, before_ends, after, ordinal)
 
 
 def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
@@ -117,10 +119,13 @@ def _quantity(m: regex.Match, text: str, offset: int) -> Quantity | None:
     patterns = _patterns()
     if patterns.ordinal.search(text, max(0, start - 4), start):
         return None
-    pre = patterns.before.search(text, max(0, start - 8), start)
+    pre_bound = pre_approx = None
+    if start and text[start - 1] in patterns.before_ends:
+        pre = patterns.before.search(text, max(0, start - 8), start)
+        pre_bound, pre_approx = pre["bound"], pre["approx"]
     post = patterns.after.match(text, end)
-    approx = m["mid"] or pre["approx"] or post["approx"]
-    bound = tuple(w for w in (pre["bound"], post["bound"]) if w)
+    approx = m["mid"] or pre_approx or post["approx"]
+    bound = tuple(w for w in (pre_bound, post["bound"]) if w)
     known = lookup(unit)
     return Quantity(
         start=start + offset, end=end + offset, written=m.group(), value=value,
@@ -144,10 +149,12 @@ def _fraction(m: regex.Match) -> Parsed | None:
 
 
 def _arabic(m: regex.Match, text: str) -> Parsed | None:
+    mag, unit = m["mag"] or "", m["unit"]
+    if unit is None and not _stands_alone(m, text):
+        return None  # before any arithmetic: list markers (1. （3）) are many
     num = _decimal(m["num"])
     if num is None:
         return None
-    mag, unit = m["mag"] or "", m["unit"]
     if unit and mag:
         mag, unit = fold_magnitude(mag, unit)
     value = ARITHMETIC.multiply(num, magnitude(mag))
@@ -167,8 +174,6 @@ def _arabic(m: regex.Match, text: str) -> Parsed | None:
             return None
         value, value_max = lo, value
     elif _is_year(m["num"], mag, unit):
-        return None
-    if unit is None and not _stands_alone(m, text):
         return None
     return value, value_max, unit
 
@@ -190,7 +195,7 @@ def _number(written: str) -> Decimal | None:
 
 
 def _decimal(written: str) -> Decimal | None:
-    if sum(c.isdigit() for c in written) > MAX_DIGITS:
+    if len(written) > MAX_DIGITS and sum(c.isdigit() for c in written) > MAX_DIGITS:
         return None
     try:
         return Decimal(written.translate(_FW_DIGITS))
@@ -201,6 +206,8 @@ def _decimal(written: str) -> Decimal | None:
 @lru_cache(maxsize=4096)
 def _cn_value(written: str) -> Decimal | None:
     """A Chinese numeral by cn2an's strict grammar (一二三 and 十四五 are not numbers)."""
+    import cn2an  # slow to import (75 ms): not for a command that never reads a number
+
     text = written.replace("两", "二").replace("〇", "零")
     if text[0] in "百千":
         text = "一" + text

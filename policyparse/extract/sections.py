@@ -21,13 +21,13 @@ from which the targets take their deadline and the facts their as-of date.
 from __future__ import annotations
 
 import bisect
-import weakref
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal, TypeVar
 
 import regex
 
+from ..memo import per_plan
 from ..meta import gazetteer
 from ..model import Block, Fact, Heading, Plan, Target
 from .cues import classify, cue_pattern, segment_before
@@ -93,24 +93,12 @@ class Figure:
     sentence: int
 
 
+# The targets and the facts components read the same figures one after the other.
+@per_plan(lambda plan: (plan.text, len(plan.blocks),
+                        [(h.id, h.source.start, h.title) for h in plan.headings],
+                        plan.meta.period, plan.meta.issued, plan.meta.region))
 def prose_figures(plan: Plan) -> list[Figure]:
     """The figures of the plan's prose (tables are read by :mod:`.tables`), in text order."""
-    global _last
-    inputs = (plan.text, len(plan.blocks), [(h.id, h.source.start, h.title) for h in plan.headings],
-              plan.meta.period, plan.meta.issued, plan.meta.region)
-    if _last is not None and _last[0]() is plan and _last[1] == inputs:
-        return _last[2]
-    figures = _read_figures(plan)
-    _last = (weakref.ref(plan), inputs, figures)
-    return figures
-
-
-# The targets and the facts components read the same figures one after the other: the last
-# plan's are kept (weakly, with the inputs they were read from) so that they are read once.
-_last: tuple[weakref.ref, tuple, list[Figure]] | None = None
-
-
-def _read_figures(plan: Plan) -> list[Figure]:
     text, sections = plan.text, Sections(plan.headings)
     first_year = start_year(plan)
     names = own_names(plan.meta.region)

@@ -23,9 +23,14 @@ def rules_markdown() -> str:
 
 def splice(text: str) -> str:
     """``text`` with the rules table between the markers replaced by the current one."""
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{rules_markdown()}\n{END}{tail}"
+    return splice_between(text, START, END, rules_markdown())
+
+
+def splice_between(text: str, start: str, end: str, body: str) -> str:
+    """``text`` with what stands between the ``start`` and ``end`` markers replaced by ``body``."""
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}\n{end}{tail}"
 
 
 if __name__ == "__main__":

@@ -9,18 +9,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import PolicyParseError, TooLarge
+from ..errors import CorruptDocument, PolicyParseError, TooLarge
+from ..model import Diagnostic
+from .convert import refuse, to_docx
 from .document import Document, DocumentBuilder
-from .sniff import sniff
+from .sniff import CONVERTIBLE, sniff
 
-MAX_BYTES = 100 * 1024 * 1024
+MAX_BYTES = 100 * 1024 * 1024  # .docx and .pdf carry images: their text is a small part
+MAX_TEXT_BYTES = 16 * 1024 * 1024  # as str, CJK text takes up to 4 bytes a character
 _SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".text", ".md")
 
 Source = str | bytes | os.PathLike
 
 
-def load(source: Source, *, name: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
-    """Load a path, raw bytes, or a string of plan text."""
+def load(source: Source, *, name: str | None = None, max_bytes: int = MAX_BYTES,
+         convert: bool = False) -> Document:
+    """Load a path, raw bytes, or a string of plan text; with ``convert``, legacy .doc/.wps,
+    RTF and OpenDocument files are converted to .docx by LibreOffice first."""
     if isinstance(source, str) and not _looks_like_path(source):
         from .text import load_text
 
@@ -31,12 +36,22 @@ def load(source: Source, *, name: str | None = None, max_bytes: int = MAX_BYTES)
         path = os.fspath(source)
         data = _read(path, max_bytes)
     if len(data) > max_bytes:
-        raise TooLarge(path, f"{len(data)} bytes exceeds the limit of {max_bytes}")
-    return load_bytes(data, name or path)
+        raise TooLarge(path, f"{len(data):,} bytes exceeds the limit of {max_bytes:,}")
+    if not data:
+        raise CorruptDocument(path, "empty file (0 bytes)")
+    return load_bytes(data, name or path, convert=convert)
 
 
-def load_bytes(data: bytes, path: str) -> Document:
+def load_bytes(data: bytes, path: str, *, convert: bool = False) -> Document:
     fmt = sniff(data, path)
+    converted = fmt in CONVERTIBLE
+    if converted:
+        if not convert:
+            raise refuse(fmt, path)
+        data, fmt = to_docx(data, fmt, path), "docx"
+    if fmt in ("txt", "html") and len(data) > MAX_TEXT_BYTES:
+        raise TooLarge(path, f"{len(data):,} bytes of {fmt} exceeds the limit of "
+                       f"{MAX_TEXT_BYTES:,} for text (a plan is well under 1 MB)")
     if fmt == "docx":
         from .docx import load_docx as reader
     elif fmt == "pdf":
@@ -45,7 +60,20 @@ def load_bytes(data: bytes, path: str) -> Document:
         from .html import load_html as reader
     else:
         from .text import load_txt as reader
-    return reader(data, path)
+    doc = reader(data, path)
+    if converted:
+        doc.diagnostics.append(Diagnostic(kind="other", message="converted to .docx by "
+                                          "LibreOffice before reading"))
+    return doc
+
+
+def source_name(source: Source) -> str:
+    """How errors name a source: its path, or ``<text>`` / ``<bytes>``."""
+    if isinstance(source, bytes):
+        return "<bytes>"
+    if isinstance(source, str) and not _looks_like_path(source):
+        return "<text>"
+    return os.fspath(source)
 
 
 def _looks_like_path(s: str) -> bool:
@@ -57,7 +85,7 @@ def _read(path: str, max_bytes: int) -> bytes:
     try:
         size = p.stat().st_size
         if size > max_bytes:
-            raise TooLarge(path, f"{size} bytes exceeds the limit of {max_bytes}")
+            raise TooLarge(path, f"{size:,} bytes exceeds the limit of {max_bytes:,}")
         return p.read_bytes()
     except FileNotFoundError:
         raise PolicyParseError(path, "no such file") from None
@@ -67,4 +95,4 @@ def _read(path: str, max_bytes: int) -> bytes:
         raise PolicyParseError(path, "permission denied") from None
 
 
-__all__ = ["Document", "DocumentBuilder", "load", "load_bytes"]
+__all__ = ["Document", "DocumentBuilder", "load", "load_bytes", "source_name"]

@@ -13,14 +13,21 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ..errors import TooLarge
 from ..model import Block, BlockKind, Cell, Diagnostic, Meta, Span, Table, span_in
+
+MAX_BLOCKS = 100_000
+"""Paragraphs, headings and table rows one document may have; real plans have a few thousand."""
 
 # Characters that carry no meaning in a plan's text but break matching: zero-width marks, soft
 # hyphens and the BOM are dropped; exotic spaces become a plain space.
 _DROP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u202f\u3000\t\x0b\x0c"}
 _TRANSLATE = {**_DROP, **_SPACES}
-_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_CHARS = r"\x00-\x08\x0e-\x1f\x7f"
+_CONTROL = regex.compile(f"[{_CONTROL_CHARS}]")
+# Whether a line has anything to drop or replace: most lines have not, and translate() is slow.
+_ODD = regex.compile(f"[{_CONTROL_CHARS}{regex.escape(''.join(map(chr, _TRANSLATE)))}]")
 _TABLE_CAPTION = regex.compile(r"^\s*(?:表|Table)\s*[0-9０-９一二三四五六七八九十]+")
 
 
@@ -29,7 +36,8 @@ def normalise_line(text: str) -> tuple[str, int]:
 
     The text is kept as written otherwise (no full-width/half-width folding: quotes in the gold
     and in editors' documents are exact)."""
-    text = _CONTROL.sub("", text.translate(_TRANSLATE))
+    if _ODD.search(text):
+        text = _CONTROL.sub("", text.translate(_TRANSLATE))
     stripped = text.lstrip()
     lead = len(text) - len(stripped)
     return stripped.rstrip(), lead
@@ -105,6 +113,9 @@ class DocumentBuilder:
 
     def _append(self, line: str, block: Block) -> Block:
         """Place ``line`` after a line break and record ``block`` at its span."""
+        if len(self.blocks) >= MAX_BLOCKS:  # every block costs a model object: bound the memory
+            raise TooLarge(self.path, f"more than {MAX_BLOCKS:,} paragraphs (no plan has that "
+                           "many; a log file or a data dump?)")
         if self._parts:
             self._parts.append("\n")
             self._pos += 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import takewhile
@@ -27,14 +27,15 @@ from lxml import etree
 from ..errors import CorruptDocument, TooLarge
 from .document import Document, DocumentBuilder, normalise_line
 from .numbering import W, Numbering, UndefinedNumbering
+from .sniff import ZIP_ERRORS
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_MEMBERS = 10_000
 
 # No entity expansion, no network, no huge trees: a .docx is untrusted input.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-_PACKAGE_ERRORS = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, EOFError,
-                   OSError, RuntimeError, NotImplementedError, zlib.error, etree.XMLSyntaxError)
+_PACKAGE_ERRORS = (*ZIP_ERRORS, PackageNotFoundError, KeyError, RuntimeError, zlib.error,
+                   etree.XMLSyntaxError)
 
 _VAL = W + "val"
 _P, _TBL, _TR, _TC, _T = (W + t for t in ("p", "tbl", "tr", "tc", "t"))
@@ -125,7 +126,7 @@ def _check_zip(data: bytes, path: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as err:
+    except ZIP_ERRORS as err:
         raise CorruptDocument(path, f"not a .docx: broken zip container ({_reason(err)})") from None
     if len(infos) > MAX_MEMBERS:
         raise TooLarge(path, f"zip has {len(infos)} members, more than {MAX_MEMBERS}")
@@ -235,7 +236,8 @@ class _Text:
     marks: list[_Mark] = field(default_factory=list)
     pending_break: bool = False
 
-    def add(self, s: str) -> None:
+    def add(self, s: str, source: etree._Element | None = None) -> None:
+        """Append ``s``; ``source`` is the element it was read from (see :class:`_Traced`)."""
         if not s:
             return
         if self.pending_break:
@@ -251,6 +253,41 @@ class _Text:
         return "".join(self.parts)
 
 
+Source = tuple[etree._Element, int]
+
+
+@dataclass
+class _Traced(_Text):
+    """A :class:`_Text` that remembers, for each character, the element it came from."""
+
+    sources: list[Source | None] = field(default_factory=list)
+
+    def add(self, s: str, source: etree._Element | None = None) -> None:
+        before = self.size
+        super().add(s, source)
+        gap = self.size - before - len(s)  # the space that joins two lines, if one was put in
+        self.sources += [None] * gap + [None if source is None else (source, i)
+                                        for i in range(len(s))]
+
+
+def text_sources(paragraphs: Iterable[etree._Element]) -> tuple[str, list[Source | None]]:
+    """The text of a paragraph, or of a table cell's paragraphs joined by spaces, as the loader
+    places it in the plan (normalised; auto-number labels are not in the XML and not here), and
+    for each of its characters the element it was read from (``w:t``, ``w:tab``, ``w:sym`` …)
+    with the offset in that element's text, ``None`` for a space the loader put in.  For writers
+    that mark a span in the XML (Word comments): they find its runs through the loader's own
+    reading instead of reading the runs their own way."""
+    out = _Traced()
+    for p in paragraphs:
+        out.add(" ")
+        _walk(p, out)
+    raw = out.text()
+    text, lead = normalise_line(raw)
+    # normalisation maps each character to itself, a space or nothing, then strips the ends
+    kept = [k for k, c in enumerate(raw) if len(normalise_line(f"x{c}x")[0]) == 3]
+    return text, [out.sources[k] for k in kept[lead:lead + len(text)]]
+
+
 def _walk(el: etree._Element, out: _Text) -> None:
     """Collect the visible text under ``el`` (Word's final view) into ``out``."""
     for child in el:
@@ -259,13 +296,13 @@ def _walk(el: etree._Element, out: _Text) -> None:
             text = child.text or ""
             if len(child):  # unexpanded entity references: skip them, keep the text around them
                 text += "".join(c.tail or "" for c in child)
-            out.add(text)
+            out.add(text, child)
         elif tag in _CONTAINERS:
             _walk(child, out)
         elif tag in _BREAKS:
             out.pending_break = True
         elif tag in _CHARS:
-            out.add(_CHARS[tag])
+            out.add(_CHARS[tag], child)
         elif tag in _TRACKED:
             kind = _TRACKED[tag]
             start = out.size
@@ -279,7 +316,7 @@ def _walk(el: etree._Element, out: _Text) -> None:
         elif tag in _POINT_MARKS:
             out.marks.append(_Mark(_POINT_MARKS[tag], out.size, ref=child.get(W + "id", "")))
         elif tag == W + "sym":
-            out.add(_symbol(child.get(W + "char", "")))
+            out.add(_symbol(child.get(W + "char", "")), child)
 
 
 _BREAKS = frozenset({W + "br", W + "cr"})

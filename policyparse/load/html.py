@@ -42,7 +42,8 @@ _QR_NAME = regex.compile(r"qrcode|erweima|二维码", regex.I)
 # Document types that make a page <title> the document's title when no element carries it.
 _DOC_TYPES = ("通知", "意见", "方案", "规划", "办法", "决定", "纲要", "计划", "规定", "细则",
               "公告", "通告", "批复", "报告", "要点", "措施", "条例", "指南")
-_TITLE_SEPARATORS = regex.compile(r"\s*(?:[_|｜]|\s[-–—]\s)\s*")
+# Possessive and anchored at the start of a space run, so a long run of spaces costs linear time.
+_TITLE_SEPARATORS = regex.compile(r"(?<!\s)\s*+(?:[_|｜]|(?<=\s)[-–—](?=\s))\s*+")
 
 _BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",

@@ -137,6 +137,8 @@ def _pdfminer_errors(path: str) -> Iterator[None]:
         raise
     except Exception as err:  # on broken files pdfminer raises anything, KeyError to zlib.error
         cause = err.args[0] if isinstance(err, PdfminerException) and err.args else err
+        if isinstance(cause, PolicyParseError):  # the time limit, raised inside pdfminer
+            raise cause from None
         if isinstance(cause, PDFPasswordIncorrect):
             raise EncryptedDocument(path, "password-protected PDF") from None
         reason = (str(cause).splitlines() or [""])[0][:120]

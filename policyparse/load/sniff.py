@@ -7,12 +7,20 @@ import zipfile
 
 from ..errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
 
+# What zipfile raises on a damaged or exotic archive (NotImplementedError: an unknown zip version
+# or compression method).
+ZIP_ERRORS = (zipfile.BadZipFile, ValueError, NotImplementedError, OSError, EOFError)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<div", b"<p>")
 
 
+CONVERTIBLE = ("doc", "rtf", "odt")
+"""Formats read only after LibreOffice converts them to .docx (``convert=True``)."""
+
+
 def sniff(data: bytes, path: str) -> str:
-    """Return ``txt``, ``docx``, ``pdf`` or ``html``; raise for formats we cannot read."""
+    """Return ``txt``, ``docx``, ``pdf``, ``html``, or one of :data:`CONVERTIBLE`; raise for
+    formats we cannot read at all."""
     head = data[:2048]
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
         return "pdf"
@@ -22,11 +30,9 @@ def sniff(data: bytes, path: str) -> str:
         # Encrypted .docx files are OLE2 containers too; legacy .doc/.wps are the common case.
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data[:65536]:
             raise EncryptedDocument(path, "password-protected Word document")
-        raise UnsupportedFormat(path, "legacy binary Word/WPS document (.doc/.wps)",
-                                hint="save it as .docx, or convert with "
-                                "'soffice --headless --convert-to docx'")
+        return "doc"
     if head.startswith(b"{\\rtf"):
-        raise UnsupportedFormat(path, "RTF document", hint="save it as .docx")
+        return "rtf"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if any(lowered.startswith(m) for m in _HTML_MARKERS) or b"<html" in head.lower():
         return "html"
@@ -41,7 +47,7 @@ def _sniff_zip(data: bytes, path: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, ValueError) as err:
+    except ZIP_ERRORS as err:
         raise CorruptDocument(path, f"broken zip container ({err})") from None
     if "word/document.xml" in names:
         return "docx"
@@ -50,5 +56,5 @@ def _sniff_zip(data: bytes, path: str) -> str:
     if "ppt/presentation.xml" in names:
         raise UnsupportedFormat(path, "PowerPoint file, not a plan document")
     if "content.xml" in names:
-        raise UnsupportedFormat(path, "OpenDocument file", hint="save it as .docx")
+        return "odt"
     raise CorruptDocument(path, "zip file without word/document.xml (not a .docx)")

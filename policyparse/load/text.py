@@ -13,6 +13,7 @@ import codecs
 import regex
 
 from ..errors import CorruptDocument
+from ..model import Diagnostic
 from .document import Document, DocumentBuilder
 
 _BOOKMARKS = regex.compile(r"(?:\[bookmark: [^\]\n]{0,200}\]\s*)+")
@@ -98,17 +99,18 @@ def _add_line(b: DocumentBuilder, line: str, *, index: int, footnotes: set[str])
     residue: list[tuple[str, str, str | None, int]] = []  # kind, text, author, offset in kept text
     kept, pos, removed = [], 0, 0
     events: list[tuple[int, int, str, str, str | None]] = []
-    for m in _BOOKMARKS.finditer(line):
-        events.append((m.start(), m.end(), "bookmark", m.group().strip(), None))
-    for m in FOOTNOTE_REF.finditer(line):
-        events.append((m.start(), m.end(), "footnote-ref", m.group(), None))
-    for m in FOOTNOTE_TEXT.finditer(line):
-        if m.group(1) in footnotes:
-            events.append((m.start(), m.end(), "footnote", m.group().strip(), None))
-    comment = _COMMENT.search(line)
-    if comment:
-        events.append((comment.start(), comment.end(), "comment", comment.group().strip(),
-                       comment.group(1).strip()))
+    if "[" in line or "\t" in line:  # all residue is bracketed or after a tab: most lines have none
+        for m in _BOOKMARKS.finditer(line):
+            events.append((m.start(), m.end(), "bookmark", m.group().strip(), None))
+        for m in FOOTNOTE_REF.finditer(line):
+            events.append((m.start(), m.end(), "footnote-ref", m.group(), None))
+        for m in FOOTNOTE_TEXT.finditer(line):
+            if m.group(1) in footnotes:
+                events.append((m.start(), m.end(), "footnote", m.group().strip(), None))
+        comment = _COMMENT.search(line)
+        if comment:
+            events.append((comment.start(), comment.end(), "comment", comment.group().strip(),
+                           comment.group(1).strip()))
     for start, end, kind, text, author in sorted(events):
         if start < pos:  # overlapping matches: the first wins
             continue
@@ -185,4 +187,28 @@ def _add_flattened_table(b: DocumentBuilder, lines: list[str], *, index: int) ->
 
 def load_txt(data: bytes, path: str) -> Document:
     """Entry point for the loader registry: decode, then :func:`load_text`."""
-    return load_text(decode(data, path), path)
+    try:
+        return load_text(decode(data, path), path)
+    except CorruptDocument:
+        text = _decode_lines(data)
+        if text is None:
+            raise
+    doc = load_text(text, path)
+    doc.diagnostics.append(Diagnostic(kind="encoding", message="lines in both UTF-8 and "
+                                      "GB18030/GBK (text pasted from two sources); each line "
+                                      "decoded on its own"))
+    return doc
+
+
+def _decode_lines(data: bytes) -> str | None:
+    """Text whose lines are each valid UTF-8 or GB18030, in a mix; None if any is neither."""
+    lines = []
+    for raw in data.split(b"\n"):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(raw.decode("gb18030"))
+            except UnicodeDecodeError:
+                return None
+    return "\n".join(lines)

@@ -30,7 +30,6 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import regex
-from rapidfuzz import fuzz, process
 
 from ..model import Plan
 from ..data import load as load_data
@@ -88,7 +87,12 @@ class Registry:
 
     def match(self, name: str) -> Match | None:
         """The canonical agency of a unit name as written, or ``None`` when it is unknown."""
-        name = _WS.sub("", name)
+        return self._match(_WS.sub("", name))
+
+    # The same units own task after task, and every owner name is also tried as a unit while
+    # clauses are read: a name is matched once.  (The registry lives as long as the process.)
+    @lru_cache(maxsize=8192)  # noqa: B019
+    def _match(self, name: str) -> Match | None:
         forms = [name]
         bare = _TRAILING_BRACKET.sub("", name)
         if bare and bare != name:
@@ -106,6 +110,8 @@ class Registry:
         return self._fuzzy(splits)
 
     def _fuzzy(self, splits: list[tuple[str | None, str]]) -> Match | None:
+        from rapidfuzz import fuzz, process  # only for a name not listed
+
         best: Match | None = None
         for level, rest in splits:
             key = self.contract(rest)

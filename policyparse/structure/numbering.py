@@ -20,6 +20,7 @@ from typing import Literal, NamedTuple
 
 import regex
 
+from ..memo import per_plan
 from ..model import Block, Plan
 
 Role = Literal["heading", "structural", "nesting", "item"]
@@ -176,9 +177,12 @@ class NumberedBlock(NamedTuple):
 
 
 # A table-of-contents line: a title, leader dots (or a wide gap) and a page number.
-_TOC_ENTRY = regex.compile(r"(?:[.．…·・]{2,}|\s{2,})\s*\d{1,4}$")
+# Only where a run of leaders starts, and without giving back what a run took: linear on a line
+# of ten thousand spaces (a plain \s{2,}\s*\d is quadratic there).
+_TOC_ENTRY = regex.compile(r"(?<![.．…·・\s])(?:[.．…·・]{2,}+|\s{2,}+)\s*+\d{1,4}$")
 
 
+@per_plan(lambda plan: (plan.text, tuple(plan.blocks)))  # read by the outline, then the tasks
 def numbered_blocks(plan: Plan) -> list[NumberedBlock]:
     """Every prose block of the plan (tables and captions left out) with its marker, if any.
 

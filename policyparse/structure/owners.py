@@ -36,10 +36,13 @@ from ..pipeline import component
 from .agencies import registry
 
 _OPEN, _CLOSE = "（(〔【[［", "）)〕】]］"
+_BRACKET = regex.compile(f"[{regex.escape(_OPEN + _CLOSE)}]")
 _MAX_CLAUSE = 400  # a longer bracket group is prose (or an unbalanced bracket), not a clause
 
 # A field label ends in ：; what it names decides the role (see _label_role).
 _LABEL = regex.compile(r"(\p{Han}{2,8})\s*[：:]")
+_COLON = regex.compile(r"[：:]")
+_LABEL_HEAD = regex.compile(r"\p{Han}{2,8}\s*", regex.REVERSE)  # read back from a colon
 _LABEL_LEAD = regex.compile(r"牵头|主办|主责")
 _LABEL_UNITS = regex.compile(r"单位|部门")
 _LEAD_END = regex.compile(r"(?:牵头(?:负责|落实|实施|抓总)?|为牵头单位|负总责)$")
@@ -114,7 +117,7 @@ def find_owners(text: str, start: int, end: int) -> list[Found]:
     for a, b in _bracket_groups(text, start, end):
         found += parse_clause(text, a, b)
     parsed_to = start
-    for m in _LABEL.finditer(text, start, end):  # a labelled clause outside brackets
+    for m in _labels(text, start, end):  # a labelled clause outside brackets
         if m.start() < parsed_to or not _label_role(m.group(1)):
             continue
         line_start = max(start, text.rfind("\n", 0, m.start()) + 1)
@@ -139,8 +142,7 @@ def parse_clause(text: str, start: int, end: int) -> list[Found]:
 def _fields(text: str, start: int, end: int) -> Iterator[tuple[str | None, int, int]]:
     """Split a clause at its depth-0 labels: ``(label role, start, end)``; text before the first
     label has role ``None`` (roles come from its role words)."""
-    labels = [m for m in _LABEL.finditer(text, start, end)
-              if _depth_at(text, start, m.start()) == 0]
+    labels = [m for m in _labels(text, start, end) if _depth_at(text, start, m.start()) == 0]
     if not labels:
         yield None, start, end
         return
@@ -149,6 +151,17 @@ def _fields(text: str, start: int, end: int) -> Iterator[tuple[str | None, int, 
         role = _label_role(m.group(1))
         if role:  # other fields (完成时限：…) say nothing about owners
             yield role, m.end(), nxt.start() if nxt else end
+
+
+def _labels(text: str, start: int, end: int) -> Iterator[regex.Match]:
+    """The matches of ``_LABEL.finditer(text, start, end)``, found from the colons back: trying
+    every position for 2-8 Han characters before a colon costs 3 ms on a 50 KB plan, and colons
+    are few.  (A label cannot span a colon, so each colon ends at most one, the one that starts
+    the furthest back.)"""
+    for colon in _COLON.finditer(text, start, end):
+        head = _LABEL_HEAD.match(text, start, colon.start())
+        if head:
+            yield _LABEL.match(text, head.start(), end)
 
 
 def _label_role(label: str) -> str | None:
@@ -257,13 +270,15 @@ def _bracket_groups(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     Bracket kinds are not paired (plans write （…) as often as （…）); an unclosed group longer
     than :data:`_MAX_CLAUSE` is abandoned so one stray bracket cannot swallow a task."""
     depth, opened = 0, -1
-    for i in range(start, end):
-        c = text[i]
+    for m in _BRACKET.finditer(text, start, end):  # only brackets change anything
+        i, c = m.start(), m.group()
+        if depth and i - 1 - opened > _MAX_CLAUSE:
+            depth = 0  # abandoned at a character between the last bracket and this one
         if c in _OPEN:
             if depth == 0:
                 opened = i
             depth += 1
-        elif c in _CLOSE and depth:
+        elif depth:
             depth -= 1
             if depth == 0:
                 yield opened + 1, i

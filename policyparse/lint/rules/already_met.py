@@ -31,8 +31,9 @@ def reference(target: Target, facts: list[Fact], plan: Plan) -> list[Fact]:
     is the reference for every goal of that measure and deadline.  Otherwise the latest figures
     of the measure dated before the deadline are."""
     mine = reported(facts, target)
-    rows = {paragraph_of(plan, t) for t in plan.targets if in_table(plan, t.source.start)
-            and measure(t) == measure(target) and t.deadline == target.deadline}
+    rows = {paragraph_of(plan, t) for t in plan.targets
+            if measure(t) == measure(target) and t.deadline == target.deadline
+            and in_table(plan, t.source.start)}
     row = [f for f in mine if paragraph_of(plan, f) in rows]
     if row or not mine:
         return row

@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 import regex
 
 from ...clauses import SENTENCE_END
 from ...extract.numbers import Quantity, find_quantities
-from ...extract.units import ARITHMETIC
+from ...extract.units import ARITHMETIC, vocabulary
+from ...memo import per_plan
 from ...model import Fact, Plan, Target
 from ..registry import Rule, register
 from .figures import (PER_CAPITA, Cite, date_key, family, groups, half_unit, in_table, keyed,
@@ -26,6 +28,7 @@ from .figures import (PER_CAPITA, Cite, date_key, family, groups, half_unit, in_
                       written_number)
 
 _SENTENCE = regex.compile(f"[^{regex.escape(SENTENCE_END)}]+")
+_PARTS = regex.compile(r"其中")
 
 
 def sentences(plan: Plan) -> Iterator[tuple[int, str]]:
@@ -35,9 +38,27 @@ def sentences(plan: Plan) -> Iterator[tuple[int, str]]:
             yield m.start(), m.group()
 
 
-# --- sums ---------------------------------------------------------------------------------------
+# The sum, growth and share checks read the sentences with 其中 (a total and its parts) or a
+# percentage (a rate, a share): their quantities are found once for the three, and only there,
+# as finding quantities is the slow part of the linter.
+@per_plan(lambda plan: (plan.text, [t.source.start for t in plan.tables]))
+def sentence_quantities(plan: Plan) -> list[tuple[int, str, list[Quantity]]]:
+    """``(start, text, quantities)`` of the sentences outside tables with 其中 or a percent unit."""
+    marks = _percent_marks()
+    return [(start, text, find_quantities(text, start)) for start, text in sentences(plan)
+            if _PARTS.search(text) or any(mark in text for mark in marks)]
 
-_PARTS = regex.compile(r"其中")
+
+@cache
+def _percent_marks() -> frozenset[str]:
+    """What a sentence with a percentage holds: a percent unit as written, or the unit that a
+    magnitude before it is folded into (:func:`~policyparse.extract.units.fold_magnitude`)."""
+    units = vocabulary().units
+    names = [u.name for u in units.values() if u.family == "percent"]
+    return frozenset(names) | {n[i:] for n in names for i in range(1, len(n)) if n[i:] in units}
+
+
+# --- sums ---------------------------------------------------------------------------------------
 
 
 @register
@@ -75,11 +96,11 @@ class SumMismatch(Rule):
 
     def _parts(self, plan: Plan):
         zh = self.lang == "zh"
-        for start, text in sentences(plan):
+        for start, text, quantities in sentence_quantities(plan):
             cut = _PARTS.search(text)
             if not cut:
                 continue
-            found = [q for q in find_quantities(text, start) if q.unit_family != "percent"]
+            found = [q for q in quantities if q.unit_family != "percent"]
             before = [q for q in found if q.end - start <= cut.start() and q.unit]
             if not before:
                 continue
@@ -154,8 +175,7 @@ class GrowthMismatch(Rule):
                   "not {stated}")
 
     def check(self, plan: Plan):
-        for start, text in sentences(plan):
-            quantities = find_quantities(text, start)
+        for start, text, quantities in sentence_quantities(plan):
             for k, rate in enumerate(quantities):
                 if rate.unit_family != "percent":
                     continue
@@ -235,8 +255,7 @@ class ShareMismatch(Rule):
 
     def check(self, plan: Plan):
         zh = self.lang == "zh"
-        for start, text in sentences(plan):
-            quantities = find_quantities(text, start)
+        for start, text, quantities in sentence_quantities(plan):
             for k, share in enumerate(quantities):
                 if share.unit_family != "percent" or share.approx:
                     continue

@@ -20,6 +20,11 @@ from .already_met import goals
 from .figures import Cite, agree, family, keyed, measure, reported, same, value, when
 
 
+def _paired(pairs: list[tuple[Plan, Plan]]) -> list[Plan]:
+    """The plans that have a counterpart: only they need their names and roles read."""
+    return list({id(p): p for pair in pairs for p in pair}.values())
+
+
 def same_place(plans: Sequence[Plan]) -> Iterator[tuple[Plan, Plan]]:
     """Ordered pairs of distinct documents of the same region."""
     for a, b in permutations(plans, 2):
@@ -172,8 +177,9 @@ class LeadingGroupMismatch(Rule):
                   "{mine} here, {theirs} in {other}")
 
     def check_many(self, plans: Sequence[Plan]):
-        stated = {p.document: roles(p) for p in plans}
-        for a, b in same_place(plans):
+        pairs = list(same_place(plans))
+        stated = {p.document: roles(p) for p in _paired(pairs)}
+        for a, b in pairs:
             if a.document > b.document:
                 continue  # one finding per pair of documents
             for role, (mine, spans) in stated[a.document].items():
@@ -236,8 +242,9 @@ class AgencyNameMismatch(Rule):
                   "the current structure")
 
     def check_many(self, plans: Sequence[Plan]):
-        named = {p.document: units(p) for p in plans}
-        for a, b in same_place(plans):
+        pairs = list(same_place(plans))
+        named = {p.document: units(p) for p in _paired(pairs)}
+        for a, b in pairs:
             theirs = {name: functions(name) for name in named[b.document]}
             for name, spans in named[a.document].items():
                 merged = functions(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 
 import regex
@@ -204,6 +205,9 @@ class BrokenWord(Rule):
                                    tail=tail[-10:], head=head[:10])
 
 
+_LINE_BREAK = regex.compile("\n")
+
+
 @register
 class DuplicatedPassage(Rule):
     """Flags a paragraph whose text is a run-together copy of other paragraphs, as a scraper
@@ -239,24 +243,30 @@ class DuplicatedPassage(Rule):
         text, k = plan.text, self.shingle
         # Line breaks are dropped before counting: the copy runs together what were paragraphs.
         flat = text.replace("\n", "")
-        counts = Counter(flat[i:i + k] for i in range(0, len(flat) - k + 1))
+        shingles = [flat[i:i + k] for i in range(len(flat) - k + 1)]
+        counts = Counter(shingles)
+        breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
         for b in plan.blocks:
             if b.kind == "table" or b.end - b.start < self.min_length:
                 continue
+            # A block is one line, so its shingles are the flat text's from where it starts
+            # there: taken from the list, they are not cut and hashed again.
+            at = b.start - bisect_left(breaks, b.start)
+            own = shingles[at:at + b.end - b.start - k + 1]
+            inside = Counter(own)
             # A shingle seen twice in the document and at least once outside this block.
-            para = text[b.start:b.end]
-            inside = Counter(para[i:i + k] for i in range(len(para) - k + 1))
             repeated = sum(1 for s, n in inside.items() if counts[s] > n)
             if inside and repeated >= 0.6 * len(inside):
-                if self._has_long_repeated_run(para, counts, inside):
-                    yield self.finding(plan, [plan.span(b.start, b.end)], text=para[:20])
+                if self._has_long_repeated_run(own, counts, inside):
+                    yield self.finding(plan, [plan.span(b.start, b.end)],
+                                       text=text[b.start:b.start + 20])
 
-    def _has_long_repeated_run(self, para: str, counts: Counter, inside: Counter) -> bool:
+    @staticmethod
+    def _has_long_repeated_run(own: list[str], counts: Counter, inside: Counter) -> bool:
         # Guard against paragraphs made of boilerplate phrases that recur everywhere: the block
         # must share long runs, not just common 12-character phrases.
-        k = self.shingle
         run = best = 0
-        for i in range(len(para) - k + 1):
-            run = run + 1 if counts[para[i:i + k]] > inside[para[i:i + k]] else 0
+        for s in own:
+            run = run + 1 if counts[s] > inside[s] else 0
             best = max(best, run)
         return best >= 20

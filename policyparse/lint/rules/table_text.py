@@ -17,6 +17,8 @@ from .figures import (Cite, agree, family, in_table, keyed, measure, own_region_
 _FIGURE = regex.compile(r"^图\s*(?P<n>[0-9]+)\s*(?P<title>\S.*)$")
 _REFERENCE = regex.compile(r"[（(]\s*(?:见)?图\s*(?P<n>[0-9]+)\s*[）)]")
 _NUMBER = regex.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+_TOKEN = regex.compile(r"\S+")
+_DIGIT = regex.compile("[0-9]")
 _MIN_TITLE_MATCH = 0.6
 """Share of a prose figure's metric characters found in the chart's title (商标注册量 in
 有效注册商标数量): word order varies too much between a caption and a sentence for edit
@@ -60,7 +62,9 @@ def charts(plan: Plan) -> list[Chart]:
 
 def _series(text: str, start: int) -> list[tuple[list[str], list[tuple[Decimal, int, int]]]] | None:
     """The series of a chart-data paragraph: runs of k labels each followed by k numbers."""
-    tokens = [(m.group(), m.start() + start, m.end() + start) for m in regex.finditer(r"\S+", text)]
+    if not _DIGIT.search(text):
+        return None  # no numbers at all: most paragraphs
+    tokens = [(m.group(), m.start() + start, m.end() + start) for m in _TOKEN.finditer(text)]
     out, i = [], 0
     while i < len(tokens):
         labels = []

@@ -1,0 +1,164 @@
+"""Batch processing: plans by the thousand, in parallel, into one JSON Plan each and tidy tables.
+
+>>> from policyparse import batch
+>>> summary = batch.run(["corpora/seeds"], "out", jobs=2)        # doctest: +SKIP
+>>> batch.load("out")["targets"].groupby("metric_key").size()    # doctest: +SKIP
+
+``run`` expands the inputs (:mod:`.inputs`), skips documents whose outputs are current
+(:mod:`.store`), parses and lints the rest on an engine (:mod:`.engines`, :mod:`.worker`),
+then rebuilds the tables (:mod:`.tables`) from every document's outputs, with the
+cross-document findings of each region (:mod:`.crossdoc`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ..errors import UsageError
+from ..model import Finding, Plan
+from . import engines
+from .crossdoc import cross_findings
+from .engines import Failure
+from .inputs import Input, expand
+from .progress import Progress
+from .store import Store, TableWriter, read_input
+from .tables import TABLES, ErrorRow, document_id, document_row, rows
+from .worker import process
+
+if TYPE_CHECKING:
+    import pandas
+
+DEFAULT_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int       # input documents
+    processed: int   # parsed (or failed) in this run
+    skipped: int     # already done with the same content
+    failed: int      # documents with an error record, from this run or an earlier one
+    out: Path
+
+
+def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
+        engine: str = "local", scheduler: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, quiet: bool = False,
+        lang: str = "zh", root: str | os.PathLike | None = None,
+        progress: TextIO | None = None) -> Summary:
+    """Process ``inputs`` (files, directories, globs) into ``out``; see :mod:`.store` for the
+    layout.  Output paths follow the inputs' paths relative to ``root`` (the working directory).
+    Raises :class:`~policyparse.errors.UsageError` for no inputs or an unusable ``out``."""
+    if engine not in engines.ENGINES:
+        raise UsageError(None, f"unknown engine {engine!r}; choose from {', '.join(engines.ENGINES)}")
+    jobs = jobs or os.cpu_count() or 1
+    store = Store.open(out)
+    docs = expand(inputs, root=Path(root or Path.cwd()), exclude=store.root)
+    todo = [(inp, sha) for inp, sha in _hashes(docs) if force or not store.done(inp.file, sha)]
+    bar = Progress(len(docs), len(docs) - len(todo), stream=progress, quiet=quiet)
+    with _engine(engine, jobs, scheduler, timeout) as pool:
+        for (inp, sha), result in pool.map(partial(process, lang=lang),
+                                           _items(todo, store, bar)):
+            store.save(*_record(inp, sha, result))
+            bar.update(not isinstance(result, Failure))
+        failed = build_tables(store, docs, pool, lang=lang)
+    bar.close(str(store.root))
+    return Summary(len(docs), len(todo), len(docs) - len(todo), failed, store.root)
+
+
+def _engine(name: str, jobs: int, scheduler: str | None, timeout: float | None):
+    if name == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise UsageError(None, "--engine dask needs Dask",
+                             hint="pip install 'policyparse[dask]'") from None
+        return engines.Dask(jobs=jobs, timeout=timeout, scheduler=scheduler)
+    return engines.Local(jobs=jobs, timeout=timeout)
+
+
+def _hashes(docs: list[Input]) -> Iterator[tuple[Input, str]]:
+    for inp in docs:
+        try:
+            yield inp, read_input(inp.path)[1]
+        except OSError:  # unreadable: never done; _items records why
+            yield inp, ""
+
+
+def _items(todo: list[tuple[Input, str]], store: Store, bar: Progress
+           ) -> Iterator[tuple[tuple[Input, str], tuple]]:
+    """The engine's items, each file read only when its turn comes; a file that cannot be read
+    gets its error record here, as there is nothing to send to a worker."""
+    for inp, _ in todo:
+        try:
+            data, sha = read_input(inp.path)
+        except OSError as err:
+            store.save(*_record(inp, "", Failure(type(err).__name__, err.strerror or str(err))))
+            bar.update(False)
+            continue
+        yield (inp, sha), (data, inp.file)
+
+
+def _record(inp: Input, sha: str, result: dict | Failure) -> tuple[dict, str | None]:
+    """The record and plan JSON the store saves for one processed document."""
+    record = {"file": inp.file, "document": document_id(sha, inp.file), "sha256": sha}
+    if isinstance(result, Failure):
+        return {**record, "status": "error", "error_type": result.error_type,
+                "message": result.message}, None
+    plan = result.pop("plan")
+    return {**record, "status": "ok", **result}, plan
+
+
+def build_tables(store: Store, docs: list[Input], engine, *, lang: str = "zh") -> int:
+    """Rewrite the tables from the outputs of ``docs``, the cross-document checks running on
+    ``engine``; returns how many documents failed."""
+    failed, parsed = set(), []
+    with TableWriter(store, TABLES) as tables:
+        for inp in docs:
+            rec = store.record(inp.file)
+            if rec is None:  # never processed (an interrupted run): nothing to tabulate yet
+                continue
+            doc, sha = rec["document"], rec["sha256"]
+            if rec["status"] == "error":
+                failed.add(doc)
+                tables.add("documents", document_row(doc, inp.file, sha, None))
+                tables.add("errors", ErrorRow(document=doc, file=inp.file, sha256=sha,
+                                              error_type=rec["error_type"],
+                                              message=rec["message"]))
+                continue
+            plan = Plan.model_validate_json(store.plan_path(inp.file).read_text(encoding="utf-8"))
+            tables.add("documents", document_row(doc, inp.file, sha, plan))
+            findings = [Finding.model_validate(f) for f in rec["findings"]]
+            for table, row in rows(doc, plan, findings):
+                tables.add(table, row)
+            parsed.append({k: rec[k] for k in ("file", "document", "sha256", "region")})
+        for row in cross_findings(store, parsed, engine, lang=lang):
+            if isinstance(row, ErrorRow):
+                failed.add(row.document)
+            tables.add("errors" if isinstance(row, ErrorRow) else "findings", row)
+    return len(failed)
+
+
+def load(out: str | os.PathLike) -> dict[str, pandas.DataFrame]:
+    """The tables of a batch output directory as pandas DataFrames (Parquet when present)."""
+    import pandas as pd
+
+    store = Store(Path(out))
+    frames = {}
+    for name, model in TABLES.items():
+        parquet = store.table_path(name, ".parquet")
+        if parquet.exists():
+            frames[name] = pd.read_parquet(parquet)
+            continue
+        with store.table_path(name, ".jsonl").open(encoding="utf-8") as lines:
+            frames[name] = pd.DataFrame([json.loads(line) for line in lines],
+                                        columns=list(model.model_fields))
+    return frames
+
+
+__all__ = ["DEFAULT_TIMEOUT", "Summary", "build_tables", "load", "run"]
