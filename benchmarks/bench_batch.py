@@ -26,7 +26,9 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -189,12 +191,16 @@ class TreeSampler(threading.Thread):
 def run_batch(files: list[Path], out: Path, jobs: int) -> dict:
     cmd = [sys.executable, "-m", "policyparse.cli", "batch", *map(str, files), "--out", str(out),
            "--jobs", str(jobs), "--quiet"]
+    load = os.getloadavg()[0]
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd)
     sampler = TreeSampler(proc.pid)
     sampler.start()
     status = proc.wait()
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the batch and its (joined) workers
+    cpu_seconds = (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime)
     sampler.running = False
     sampler.join()
     per_format: dict[str, list[float]] = defaultdict(list)
@@ -206,7 +212,8 @@ def run_batch(files: list[Path], out: Path, jobs: int) -> dict:
         else:
             failed += 1
     return {"wall": wall, "status": status, "failed": failed, "per_format": per_format,
-            "driver_rss": sampler.driver, "worker_rss": sampler.worker}
+            "driver_rss": sampler.driver, "worker_rss": sampler.worker, "cpu": cpu_seconds,
+            "load": load}
 
 
 def report(label: str, files: list[Path], r: dict) -> None:
@@ -215,6 +222,8 @@ def report(label: str, files: list[Path], r: dict) -> None:
     print(f"{label}: {n} docs ({mb:.1f} MB) in {r['wall']:.1f} s — {n / r['wall']:.1f} docs/s, "
           f"{mb / r['wall']:.2f} MB/s, exit {r['status']}, {r['failed']} failed; peak RSS driver "
           f"{r['driver_rss'] / 2**20:.0f} MiB, largest worker {r['worker_rss'] / 2**20:.0f} MiB")
+    print(f"    CPU {r['cpu']:.1f} s = {r['cpu'] / r['wall']:.2f} cores busy on average "
+          f"(load average {r['load']:.2f} before the run: other work shares the machine)")
     for fmt in SHARES:
         times = r["per_format"].get(fmt, [])
         if times:
@@ -267,7 +276,8 @@ def main() -> None:
         small = run_batch(sample, work / "out-sample", jobs)
         report(f"memory check, --jobs {jobs} on a 10% sample", sample, small)
         print(f"peak RSS {len(sample)} → {len(files)} docs: driver "
-              f"{small['driver_rss'] / 2**20:.0f} → {results[jobs]['driver_rss'] / 2**20:.0f} MiB,"
+              f"{small['driver_rss'] / 2**20:.0f} → "
+              f"{results[jobs]['driver_rss'] / 2**20:.0f} MiB,"
               f" largest worker {small['worker_rss'] / 2**20:.0f} → "
               f"{results[jobs]['worker_rss'] / 2**20:.0f} MiB")
         docling_comparison(sorted((work / "collection" / "docx").glob("*.docx")),

@@ -76,12 +76,10 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     from .lint import at_or_above, lint_plans
     from .lint.baseline import filter_new, read, write
     from .lint.config import find_config
-    from .lint.registry import select
-    from .pipeline import parse
 
     cfg = find_config()
     try:
-        rules = select(_codes(args.select) or cfg.select, _codes(args.ignore) or cfg.ignore)
+        rules = _selected_rules(args, cfg)
     except ValueError as err:
         return _usage(str(err))
     threshold = args.severity_threshold or cfg.severity_threshold
@@ -89,16 +87,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
         from .report.docx import annotate, annotation_targets
 
         targets = annotation_targets(args.files, args.annotate)
-    plans, paths, failed = [], {}, False
-    for path in args.files:
-        try:
-            plan = parse(path, **_reading(args))
-        except PolicyParseError as err:  # report it and go on: the other files still count
-            _error(err, args.debug)
-            failed = True
-            continue
-        plans.append(plan)
-        paths[plan.document] = path
+    plans, paths, failed = _parse_all(args)
     findings = lint_plans(plans, rules, lang=args.lang or cfg.lang)
     if args.write_baseline:
         n = write(args.write_baseline, findings)
@@ -137,6 +126,57 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+
+
+def _selected_rules(args: argparse.Namespace, cfg) -> list:
+    """The rules ``--select``/``--ignore`` choose, else the configuration's (ValueError if a
+    selector is unknown)."""
+    from .lint.registry import select
+
+    return select(_codes(args.select) or cfg.select, _codes(args.ignore) or cfg.ignore)
+
+
+def _parse_all(args: argparse.Namespace) -> tuple[list[Plan], dict[str, str], bool]:
+    """The plans of ``args.files``, their paths by document name, and whether any file failed
+    (each failure is reported in one line and the others still count)."""
+    from .pipeline import parse
+
+    plans, paths, failed = [], {}, False
+    for path in args.files:
+        try:
+            plan = parse(path, **_reading(args))
+        except PolicyParseError as err:
+            _error(err, args.debug)
+            failed = True
+            continue
+        plans.append(plan)
+        paths[plan.document] = path
+    return plans, paths, failed
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .batch.store import write_atomic
+    from .lint import lint_plans
+    from .lint.config import find_config
+    from .report.html import render
+
+    cfg = find_config()
+    try:
+        rules = _selected_rules(args, cfg)
+    except ValueError as err:
+        return _usage(str(err))
+    plans, _, failed = _parse_all(args)
+    if not plans:
+        return 2
+    findings = lint_plans(plans, rules, lang=args.lang or cfg.lang)
+    out = Path(args.html)
+    try:
+        write_atomic(out, render(plans, findings))
+    except OSError as err:
+        return _usage(f"{out}: cannot write the report ({err.strerror or err})")
+    print(f"policyparse: wrote {out} ({len(plans)} document(s), {len(findings)} finding(s))",
+          file=sys.stderr)
+    return 2 if failed else 0
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -251,6 +291,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "inputs: an existing directory, gets <stem>.reviewed.docx each)")
     _reading_options(sl)
     sl.set_defaults(func=_cmd_lint)
+
+    sh = sub.add_parser("report", help="an HTML review report: the text with tasks, targets, "
+                        "owners and findings highlighted and linked")
+    sh.add_argument("files", nargs="+", help="plans; several plans are also checked together")
+    sh.add_argument("--html", required=True, metavar="OUT", help="the HTML file to write")
+    sh.add_argument("--select", action="append", help="codes, prefixes, names or categories")
+    sh.add_argument("--ignore", action="append", help="codes, prefixes, names or categories")
+    sh.add_argument("--lang", choices=("zh", "en"), help="language of the messages")
+    _reading_options(sh)
+    sh.set_defaults(func=_cmd_report)
 
     sr = sub.add_parser("rules", help="list the linter's rules")
     sr.add_argument("--format", choices=("text", "json"), default="text")

@@ -20,7 +20,8 @@ from policyparse.batch.engines import Failure
 from policyparse.batch.inputs import expand
 from policyparse.batch.progress import Progress
 from policyparse.batch.store import Store
-from policyparse.batch.tables import TABLES, columns_markdown, document_id
+from policyparse.batch.docs import splice
+from policyparse.batch.tables import TABLES, document_id
 from policyparse.cli import main
 from policyparse.model import Plan
 from policyparse.schema import SCHEMA_DIR
@@ -117,8 +118,8 @@ def test_interrupted_batch_keeps_complete_outputs_only(tmp_path, monkeypatch):
     src = corpus_copy(tmp_path, forms=("seeds",))
     saved, save = [], Store.save
 
-    def save_then_stop(store, record, plan_json):
-        save(store, record, plan_json)
+    def save_then_stop(store, record, *outputs):
+        save(store, record, *outputs)
         saved.append(record["file"])
         if len(saved) == 2:
             raise KeyboardInterrupt
@@ -178,9 +179,12 @@ def test_usage_errors_exit_2_without_a_traceback(tmp_path, capsys):
     assert main(["batch", str(tmp_path / "empty"), "--out", str(tmp_path / "o")]) == 2
     assert main(["batch", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o")]) == 2
     assert main(["batch", str(CORPUS / "seeds"), "--out", str(tmp_path / "file")]) == 2
+    assert main(["batch", str(CORPUS / "seeds"), "--out", str(tmp_path / "o"),
+                 "--scheduler", "tcp://127.0.0.1:8786"]) == 2
     err = capsys.readouterr().err
     assert "no input documents found" in err and "no such file" in err
-    assert "not a directory" in err and "Traceback" not in err
+    assert "not a directory" in err and "use it with --engine dask" in err
+    assert "Traceback" not in err
 
 
 def test_inputs_from_directories_globs_and_files_get_unique_paths(tmp_path):
@@ -237,7 +241,7 @@ def dask_cluster():
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the test's own callables
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                                       dashboard_address=":0")
     yield cluster
     cluster.close()
 
@@ -250,13 +254,13 @@ def test_dask_engine_gives_the_same_outputs_as_the_local_engine(tmp_path, dask_c
     assert local == dask.__class__(**{**dask.__dict__, "out": local.out})
     assert local.failed == 3
     assert tables_text(tmp_path / "dask") == tables_text(tmp_path / "local")
-    for out in ("plans", "records"):
-        left = sorted((tmp_path / "local" / out).rglob("*.json"))
-        right = sorted((tmp_path / "dask" / out).rglob("*.json"))
+    for out in ("plans", "rows", "records"):
+        left = sorted((tmp_path / "local" / out).rglob("*.*"))
+        right = sorted((tmp_path / "dask" / out).rglob("*.*"))
         assert [p.relative_to(tmp_path / "local") for p in left] == [
             p.relative_to(tmp_path / "dask") for p in right]
         for a, b in zip(left, right):
-            if out == "plans":
+            if out != "records":
                 assert a.read_bytes() == b.read_bytes()
             else:  # records differ only in how long each document took
                 strip = lambda p: {k: v for k, v in json.loads(p.read_text()).items()  # noqa
@@ -327,10 +331,33 @@ def test_rebuilding_tables_from_outputs_is_deterministic(tmp_path):
     assert tables_text(tmp_path / "out") == before
 
 
+class FailingEngine:
+    """An engine on which every item fails, as a region check that ran out of time would."""
+
+    def map(self, fn, items, *, scale=1):
+        for key, _ in items:
+            yield key, Failure("Timeout", "took longer than 1 s")
+
+
+def test_a_failed_cross_document_check_gives_error_rows_for_its_region(tmp_path):
+    src = corpus_copy(tmp_path, forms=("seeds",))
+    batch(tmp_path, [src], "out")
+    failed = build_tables(Store(tmp_path / "out"), expand([str(src)], root=tmp_path),
+                          FailingEngine())
+    tables = load(tmp_path / "out")
+    regions = tables["documents"].set_index("document").region
+    shared = regions[regions.duplicated(keep=False)]
+    assert failed == len(shared) >= 2
+    assert sorted(tables["errors"].document) == sorted(shared.index)
+    assert all(m.startswith(f"cross-document linting of {shared.iloc[0]}: took longer")
+               for m in tables["errors"].message)
+    assert not tables["findings"].cross_document.any()
+
+
 def test_readme_table_columns_are_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"<!-- batch-tables:start -->\n{columns_markdown()}\n<!-- batch-tables:end -->" \
-        in readme, "run `python -m policyparse.batch.tables README.md`"
+    assert "| `owners` |" in readme and splice(readme) == readme, \
+        "run `python -m policyparse.batch.docs README.md`"
 
 
 def test_time_limit_is_a_no_op_outside_the_main_thread():

@@ -12,6 +12,7 @@ cross-document findings of each region (:mod:`.crossdoc`).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections.abc import Iterator
@@ -21,14 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import UsageError
-from ..model import Finding, Plan
 from . import engines
 from .crossdoc import cross_findings
 from .engines import Failure
 from .inputs import Input, expand
 from .progress import Progress
 from .store import Store, TableWriter, read_input
-from .tables import TABLES, ErrorRow, document_id, document_row, rows
+from .tables import TABLES, ErrorRow, document_id, document_row
 from .worker import process
 
 if TYPE_CHECKING:
@@ -55,7 +55,10 @@ def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
     layout.  Output paths follow the inputs' paths relative to ``root`` (the working directory).
     Raises :class:`~policyparse.errors.UsageError` for no inputs or an unusable ``out``."""
     if engine not in engines.ENGINES:
-        raise UsageError(None, f"unknown engine {engine!r}; choose from {', '.join(engines.ENGINES)}")
+        raise UsageError(None, f"unknown engine {engine!r}; "
+                               f"choose from {', '.join(engines.ENGINES)}")
+    if scheduler and engine != "dask":
+        raise UsageError(None, "--scheduler joins a Dask cluster: use it with --engine dask")
     jobs = jobs or os.cpu_count() or 1
     store = Store.open(out)
     docs = expand(inputs, root=Path(root or Path.cwd()), exclude=store.root)
@@ -66,6 +69,7 @@ def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
                                            _items(todo, store, bar)):
             store.save(*_record(inp, sha, result))
             bar.update(not isinstance(result, Failure))
+        bar.stage("building the tables")
         failed = build_tables(store, docs, pool, lang=lang)
     bar.close(str(store.root))
     return Summary(len(docs), len(todo), len(docs) - len(todo), failed, store.root)
@@ -73,11 +77,9 @@ def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
 
 def _engine(name: str, jobs: int, scheduler: str | None, timeout: float | None):
     if name == "dask":
-        try:
-            import distributed  # noqa: F401
-        except ImportError:
+        if importlib.util.find_spec("distributed") is None:
             raise UsageError(None, "--engine dask needs Dask",
-                             hint="pip install 'policyparse[dask]'") from None
+                             hint="pip install 'policyparse[dask]'")
         return engines.Dask(jobs=jobs, timeout=timeout, scheduler=scheduler)
     return engines.Local(jobs=jobs, timeout=timeout)
 
@@ -101,17 +103,18 @@ def _items(todo: list[tuple[Input, str]], store: Store, bar: Progress
             store.save(*_record(inp, "", Failure(type(err).__name__, err.strerror or str(err))))
             bar.update(False)
             continue
-        yield (inp, sha), (data, inp.file)
+        yield (inp, sha), (data, inp.file, sha)
 
 
-def _record(inp: Input, sha: str, result: dict | Failure) -> tuple[dict, str | None]:
-    """The record and plan JSON the store saves for one processed document."""
+def _record(inp: Input, sha: str, result: dict | Failure
+            ) -> tuple[dict, str | None, str | None]:
+    """The record, plan JSON and rows the store saves for one processed document."""
     record = {"file": inp.file, "document": document_id(sha, inp.file), "sha256": sha}
     if isinstance(result, Failure):
         return {**record, "status": "error", "error_type": result.error_type,
-                "message": result.message}, None
-    plan = result.pop("plan")
-    return {**record, "status": "ok", **result}, plan
+                "message": result.message}, None, None
+    plan, rows = result.pop("plan"), result.pop("rows")
+    return {**record, "status": "ok", **result}, plan, rows
 
 
 def build_tables(store: Store, docs: list[Input], engine, *, lang: str = "zh") -> int:
@@ -131,12 +134,9 @@ def build_tables(store: Store, docs: list[Input], engine, *, lang: str = "zh") -
                                               error_type=rec["error_type"],
                                               message=rec["message"]))
                 continue
-            plan = Plan.model_validate_json(store.plan_path(inp.file).read_text(encoding="utf-8"))
-            tables.add("documents", document_row(doc, inp.file, sha, plan))
-            findings = [Finding.model_validate(f) for f in rec["findings"]]
-            for table, row in rows(doc, plan, findings):
-                tables.add(table, row)
-            parsed.append({k: rec[k] for k in ("file", "document", "sha256", "region")})
+            with store.rows_path(inp.file).open(encoding="utf-8") as lines:
+                tables.add_rows(lines)
+            parsed.append(rec)
         for row in cross_findings(store, parsed, engine, lang=lang):
             if isinstance(row, ErrorRow):
                 failed.add(row.document)

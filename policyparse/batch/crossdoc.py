@@ -44,16 +44,32 @@ def cross_findings(store: Store, docs: Iterable[dict], engine, *, lang: str = "z
     items = ((region, ([(rec["file"], store.plan_path(rec["file"]).read_text(encoding="utf-8"))
                         for rec in group], lang)) for region, group in groups.items())
     # a region's check may take as long as its documents' time limits together
-    results = dict(engine.map(check_region, items,
-                              scale=max((len(g) for g in groups.values()), default=1)))
-    for region, group in groups.items():
-        ids = {rec["file"]: rec["document"] for rec in group}
-        if isinstance(results[region], Failure):
-            failed = results[region]
-            for rec in group:
-                yield ErrorRow(document=rec["document"], file=rec["file"], sha256=rec["sha256"],
-                               error_type=failed.error_type,
-                               message=f"cross-document linting of {region}: {failed.message}")
-            continue
-        for f in map(Finding.model_validate, results[region]):
-            yield finding_row(ids[f.document], f, cross_document=True)
+    results = engine.map(check_region, items,
+                         scale=max((len(g) for g in groups.values()), default=1))
+    for region, result in in_order(results, list(groups)):
+        yield from _rows(region, groups[region], result)
+
+
+def in_order(results: Iterator[tuple[str, object]], order: list[str]
+             ) -> Iterator[tuple[str, object]]:
+    """Engine results in the order the items were given.  The engine has only a few items in
+    flight, so only a few early finishers ever wait here."""
+    waiting, position = {}, 0
+    for key, result in results:
+        waiting[key] = result
+        while position < len(order) and order[position] in waiting:
+            yield order[position], waiting.pop(order[position])
+            position += 1
+
+
+def _rows(region: str, group: list[dict], result: list[dict] | Failure
+          ) -> Iterator[FindingRow | ErrorRow]:
+    if isinstance(result, Failure):
+        for rec in group:
+            yield ErrorRow(document=rec["document"], file=rec["file"], sha256=rec["sha256"],
+                           error_type=result.error_type,
+                           message=f"cross-document linting of {region}: {result.message}")
+        return
+    ids = {rec["file"]: rec["document"] for rec in group}
+    for f in map(Finding.model_validate, result):
+        yield finding_row(ids[f.document], f, cross_document=True)

@@ -24,7 +24,7 @@ from concurrent import futures
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..errors import PolicyParseError
+from ..errors import PolicyParseError, UsageError
 from ..limits import time_limit
 
 K = TypeVar("K")
@@ -121,9 +121,12 @@ class Dask:
         from distributed import Client, LocalCluster
 
         self.cluster = None if self.scheduler else LocalCluster(
-            n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+            n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=":0",
             silence_logs=logging.ERROR)
-        self.client = Client(self.scheduler or self.cluster)
+        try:
+            self.client = Client(self.scheduler or self.cluster, timeout="20s")
+        except (OSError, TimeoutError) as err:
+            raise UsageError(self.scheduler, f"cannot reach the Dask scheduler ({err})") from None
         return self
 
     def __exit__(self, *exc) -> None:

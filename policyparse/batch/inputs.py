@@ -45,7 +45,7 @@ def expand(args: list[str], *, root: Path, exclude: Path | None = None) -> list[
 
 
 def relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root``; a path outside it keeps its whole absolute path under ``_``."""
+    """``path`` relative to ``root``; a path outside it keeps its absolute path, under ``_``."""
     if path.is_relative_to(root):
         return path.relative_to(root).as_posix()
     return "_/" + path.relative_to(path.anchor).as_posix()

@@ -39,12 +39,19 @@ class Progress:
         else:
             self.failed += 1
         if self._bar is not None:
-            self._bar.set_postfix(ok=self.ok, failed=self.failed, skipped=self.skipped,
-                                  refresh=False)
+            self._bar.set_postfix({"ok": self.ok, "failed": self.failed,
+                                   "skipped": self.skipped}, refresh=False)
             self._bar.update()
         elif not self.quiet and (self.done - self._logged_n >= LOG_EVERY_DOCS or
                                  time.monotonic() - self._logged_at >= LOG_EVERY_SECONDS):
             self._log(self._line())
+
+    def stage(self, what: str) -> None:
+        """Say what the batch does after the documents (the tables can take a while)."""
+        if self._bar is not None:
+            self._bar.set_description(f"policyparse batch: {what}")
+        elif not self.quiet:
+            self._log(what)
 
     def close(self, out: str) -> None:
         if self._bar is not None:

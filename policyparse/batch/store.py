@@ -4,12 +4,13 @@ Layout (``FILE`` is the input's path relative to the batch root, so two inputs w
 never collide)::
 
     OUT/plans/FILE.json      the Plan, as ``policyparse parse --format json`` prints it
-    OUT/records/FILE.json    the document's record: file, sha256, document id, status, seconds,
-                             region and single-document findings, or error_type and message
+    OUT/rows/FILE.tsv        the document's rows of every table: ``TABLE<TAB>row JSON`` lines
+    OUT/records/FILE.json    the document's record: file, sha256, document id, status, seconds
+                             and region, or error_type and message
     OUT/tables/NAME.jsonl    the tables (and NAME.parquet with pyarrow), rebuilt every run
 
-Every file is written to a temporary name and renamed, and a record is written after its plan, so
-an interrupted batch leaves only complete outputs and a record always has its plan.  A document is
+Every file is written to a temporary name and renamed, and a record is written after the other
+outputs of its document, so an interrupted batch leaves only complete outputs.  A document is
 done when its record holds the sha256 of the file's current bytes.
 """
 
@@ -19,7 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,19 +64,24 @@ class Store:
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 
+    def rows_path(self, file: str) -> Path:
+        return self.root / "rows" / f"{file}.tsv"
+
     def done(self, file: str, sha256: str) -> bool:
         """Whether ``file`` with these bytes already has its outputs (a success or an error)."""
         rec = self.record(file)
         return rec is not None and rec["sha256"] == sha256 and (
-            rec["status"] == "error" or self.plan_path(file).exists())
+            rec["status"] == "error" or self.rows_path(file).exists())
 
-    def save(self, record: dict, plan_json: str | None) -> None:
-        """Write a document's outputs: its plan first, then the record that marks it done."""
+    def save(self, record: dict, plan_json: str | None = None, rows: str | None = None) -> None:
+        """Write a document's outputs: its plan and rows first, then the record that marks it
+        done.  A failure (no plan) removes the outputs of an earlier success."""
         file = record["file"]
-        if plan_json is not None:
-            write_atomic(self.plan_path(file), plan_json)
-        else:  # a failure replaces an earlier success: no stale plan may stay behind
-            self.plan_path(file).unlink(missing_ok=True)
+        for path, text in ((self.plan_path(file), plan_json), (self.rows_path(file), rows)):
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, text)
         write_atomic(self.record_path(file), json.dumps(record, ensure_ascii=False))
 
 
@@ -124,6 +130,12 @@ class TableWriter:
 
     def add(self, table: str, row: BaseModel) -> None:
         self._files[table].write(row.model_dump_json() + "\n")
+
+    def add_rows(self, rows: Iterable[str]) -> None:
+        """Lines of a rows file (``TABLE<TAB>row JSON``), each to its table, as they are."""
+        for line in rows:
+            table, _, row = line.partition("\t")
+            self._files[table].write(row if row.endswith("\n") else row + "\n")
 
     def __enter__(self) -> TableWriter:
         return self

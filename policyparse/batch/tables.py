@@ -1,14 +1,13 @@
 """The batch tables: one pydantic row model per table, the single source of their column schema.
 
-The README's column table, ``schemas/batch-tables.schema.json`` and the Parquet column types are
-all generated from these models.  Every row names its ``document`` (the id from
+The README's column table (:mod:`.docs`), ``schemas/batch-tables.schema.json`` and the Parquet
+column types are all generated from these models.  Every row names its ``document`` (the id from
 :func:`document_id`); rows that point into a plan carry the source span as ``start``, ``end``,
 ``line``, ``page`` and ``text`` (``text == plan.text[start:end]``).
 """
 
 from __future__ import annotations
 
-import sys
 import types
 import typing
 from collections.abc import Iterator
@@ -149,6 +148,15 @@ def _row(model: type[_Spanned], doc: str, item: BaseModel, *, exclude: set[str] 
                  **item.model_dump(exclude={"source", *exclude}))
 
 
+def rows_text(file: str, sha256: str, plan: Plan, findings: list[Finding]) -> str:
+    """A parsed document's rows of every table, as the store keeps them: one
+    ``TABLE<TAB>row JSON`` line each (JSON escapes tabs, so the first tab ends the name)."""
+    doc = document_id(sha256, file)
+    lines = [f"documents\t{document_row(doc, file, sha256, plan).model_dump_json()}"]
+    lines += (f"{table}\t{row.model_dump_json()}" for table, row in rows(doc, plan, findings))
+    return "\n".join(lines) + "\n"
+
+
 def rows(doc: str, plan: Plan, findings: list[Finding]) -> Iterator[tuple[str, _Row]]:
     """``(table, row)`` pairs for one parsed document (its ``documents`` row excepted)."""
     for h in plan.headings:
@@ -163,26 +171,6 @@ def rows(doc: str, plan: Plan, findings: list[Finding]) -> Iterator[tuple[str, _
         yield "facts", _row(FactRow, doc, f)
     for f in findings:
         yield "findings", finding_row(doc, f, cross_document=False)
-
-
-def columns_markdown() -> str:
-    """The README's column reference, one line per table."""
-    out = ["| table | rows | columns |", "| --- | --- | --- |"]
-    for name, model in TABLES.items():
-        cols = ", ".join(f"`{c}` {_type_name(f.annotation)}" for c, f in model.model_fields.items())
-        out.append(f"| `{name}` | {' '.join(model.__doc__.split())} | {cols} |")
-    return "\n".join(out)
-
-
-def _type_name(annotation) -> str:
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) is Literal:
-        return "str"
-    if typing.get_origin(annotation) in (types.UnionType, typing.Union):
-        return f"{_type_name(args[0])}?"
-    if typing.get_origin(annotation) is list:
-        return f"list[{_type_name(args[0])}]"
-    return getattr(annotation, "__name__", str(annotation))
 
 
 def arrow_schema(model: type[BaseModel]):
@@ -207,18 +195,3 @@ def _arrow_type(annotation):
         return pa.struct([pa.field(n, _arrow_type(f.annotation))
                           for n, f in annotation.model_fields.items()])
     return {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}[annotation]
-
-
-MARKERS = ("<!-- batch-tables:start -->", "<!-- batch-tables:end -->")
-
-
-def splice(text: str) -> str:
-    """``text`` with the column reference between the README markers replaced by the current one."""
-    from ..lint.docs import splice_between
-
-    return splice_between(text, *MARKERS, columns_markdown())
-
-
-if __name__ == "__main__":  # python -m policyparse.batch.tables README.md
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    path.write_text(splice(path.read_text(encoding="utf-8")), encoding="utf-8")

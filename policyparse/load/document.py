@@ -106,13 +106,13 @@ class DocumentBuilder:
             body = label + body
         if not body:
             return None
-        return self._append(body, Block(
-            index=index, kind=kind, start=0, end=0, line=0, page=page, style=style,
-            style_level=style_level, label=label or None, indent=indent,
-            raw_start=None if raw_start is None else raw_start + lead))
+        return self._append(body, index=index, kind=kind, page=page, style=style,
+                            style_level=style_level, label=label or None, indent=indent,
+                            raw_start=None if raw_start is None else raw_start + lead)
 
-    def _append(self, line: str, block: Block) -> Block:
-        """Place ``line`` after a line break and record ``block`` at its span."""
+    def _append(self, line: str, **fields) -> Block:
+        """Place ``line`` after a line break and record its :class:`Block` (``fields`` but the
+        span) there; made whole at once, as setting a model's fields one by one is slow."""
         if len(self.blocks) >= MAX_BLOCKS:  # every block costs a model object: bound the memory
             raise TooLarge(self.path, f"more than {MAX_BLOCKS:,} paragraphs (no plan has that "
                            "many; a log file or a data dump?)")
@@ -120,7 +120,7 @@ class DocumentBuilder:
             self._parts.append("\n")
             self._pos += 1
             self._line += 1
-        block.start, block.end, block.line = self._pos, self._pos + len(line), self._line
+        block = Block(start=self._pos, end=self._pos + len(line), line=self._line, **fields)
         self._parts.append(line)
         self._pos += len(line)
         self.blocks.append(block)
@@ -137,8 +137,7 @@ class DocumentBuilder:
         cell_spans: list[list[tuple[str, int, int]]] = []
         for row in clean:
             # add() would normalise the tabs away; the row is placed as it is.
-            block = self._append("\t".join(row), Block(index=index, kind="table", start=0,
-                                                       end=0, line=0, page=page))
+            block = self._append("\t".join(row), index=index, kind="table", page=page)
             spans, at = [], block.start
             for cell in row:
                 spans.append((cell, at, at + len(cell)))

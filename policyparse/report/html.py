@@ -129,13 +129,19 @@ def _elsewhere(f: Finding, plans: Sequence[Plan]) -> list[tuple[int, list[Span]]
 def highlight(text: str, start: int, end: int, marks: Sequence[Mark], seen: set[str]) -> str:
     """``text[start:end]`` escaped, with the marks that overlap it as properly nested ``<mark>``
     elements.  Marks that cross are split: at each boundary the marks that end are closed, those
-    opened inside them are closed too and reopened.  ``seen`` holds the refs whose first
-    fragment (the one with the id) is already written."""
+    opened inside them are closed too and reopened.  An empty mark (where the loader removed
+    something, a footnote marker say) is an empty element at its place, written once.  ``seen``
+    holds the refs whose first fragment (the one with the id) is already written."""
     inside = [m for m in marks if m.start < end and m.end > start and m.start < m.end]
-    bounds = sorted({start, end, *(max(m.start, start) for m in inside),
-                     *(min(m.end, end) for m in inside)})
+    points = [m for m in marks if m.start == m.end and start <= m.start <= end]
+    bounds = sorted({start, end, *(m.start for m in points),
+                     *(max(m.start, start) for m in inside), *(min(m.end, end) for m in inside)})
     out: list[str] = []
     stack: list[Mark] = []
+
+    def pinned(pos: int) -> list[str]:
+        return [_open(m, seen) + "</mark>" for m in points if m.start == pos and m.ref not in seen]
+
     for pos, nxt in zip(bounds, bounds[1:]):
         done = next((k for k, m in enumerate(stack) if m.end <= pos), None)
         if done is not None:
@@ -144,12 +150,14 @@ def highlight(text: str, start: int, end: int, marks: Sequence[Mark], seen: set[
             del stack[done:]
         else:
             reopen = []
+        out += pinned(pos)
         starting = sorted((m for m in inside if max(m.start, start) == pos),
                           key=lambda m: (-m.end, _RANK[m.kind]))
         for m in (*reopen, *starting):
             out.append(_open(m, seen))
             stack.append(m)
         out.append(escape(text[pos:nxt]))
+    out += pinned(end)
     out.append("</mark>" * len(stack))
     return "".join(out)
 
@@ -158,7 +166,8 @@ def _open(m: Mark, seen: set[str]) -> str:
     ident = "" if m.ref in seen else f' id="{m.ref}"'
     seen.add(m.ref)
     sev = f" sev-{m.severity}" if m.severity else ""
-    return (f'<mark class="k-{m.kind}{sev}"{ident} data-m="{m.ref}" data-row="{m.row}" '
+    point = " point" if m.start == m.end else ""
+    return (f'<mark class="k-{m.kind}{sev}{point}"{ident} data-m="{m.ref}" data-row="{m.row}" '
             f'title="{escape(m.title)}">')
 
 
@@ -170,7 +179,7 @@ def _body(plan: Plan, marks: list[Mark]) -> str:
     seen: set[str] = set()
 
     def marked(lo: int, hi: int) -> str:
-        near = [m for m in marks[:bisect.bisect_left(starts, hi)] if m.end > lo]
+        near = [m for m in marks[:bisect.bisect_right(starts, hi)] if m.end >= lo]
         return highlight(plan.text, lo, hi, near, seen)
 
     blocks = plan.blocks or [Block(index=0, start=0, end=len(plan.text), line=1)]
@@ -232,15 +241,15 @@ def _findings_table(plan: Plan, findings: list[tuple[int, Finding]],
         if not rows:
             continue
         parts.append(f'<h3 class="sev-{sev}">{escape(label)} ({len(rows)})</h3>'
-                     '<table class="findings"><tr><th>code</th><th>类别 category</th>'
-                     "<th>说明 message</th><th>位置 where</th></tr>")
+                     '<table class="findings"><tr><th>code</th><th>说明 message · 位置 where'
+                     "</th></tr>")
         for n, f in rows:
             links = [_link(f"f{n}-{k}", plan, s) for k, s in enumerate(f.sources)]
             links += others.get(n, [])
             parts.append(f'<tr id="row-f{n}" class="sev-{sev}" data-sev="{sev}">'
-                         f'<td title="{escape(f.name)}">{escape(f.code)}</td>'
-                         f"<td>{escape(f.category)}</td><td>{escape(f.message)}</td>"
-                         f'<td class="links">{"<br>".join(links)}</td></tr>')
+                         f'<td title="{escape(f.name)}">{escape(f.code)}<br>'
+                         f'<small>{escape(f.category)}</small></td><td>{escape(f.message)}'
+                         f'<div class="links">{" ".join(links)}</div></td></tr>')
         parts.append("</table>")
     return "".join(parts)
 
@@ -334,9 +343,11 @@ td,th{border:1px solid #ddd;padding:.15em .4em;vertical-align:top;text-align:lef
 .count{font-weight:normal;color:#555}
 h3.sev-error{color:var(--error-line)}h3.sev-warning{color:var(--warning-line)}
 h3.sev-info{color:var(--info-line)}
-.links a{white-space:nowrap}
+.links{margin-top:.2em}.links a{margin-right:.8em}
+table.findings td:first-child{width:6.5em}
 mark{background:none;color:inherit;cursor:pointer;-webkit-box-decoration-break:clone;
 box-decoration-break:clone;print-color-adjust:exact;-webkit-print-color-adjust:exact}
+mark.point::after{content:"⚑";font-size:.8em}
 mark.k-task{background:var(--task);border-bottom:2px solid var(--task-line)}
 mark.k-target{background:var(--target);border-bottom:2px solid var(--target-line)}
 mark.k-owner{background:var(--owner);border-bottom:2px solid var(--owner-line);font-weight:bold}

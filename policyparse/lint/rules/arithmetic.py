@@ -10,7 +10,6 @@ Every comparison allows for the rounding of the figures as written: 48.1% is any
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -18,6 +17,7 @@ from functools import cache
 import regex
 
 from ...clauses import SENTENCE_END
+from ...data import alternation
 from ...extract.numbers import Quantity, find_quantities
 from ...extract.units import ARITHMETIC, vocabulary
 from ...memo import per_plan
@@ -28,14 +28,8 @@ from .figures import (PER_CAPITA, Cite, date_key, family, groups, half_unit, in_
                       written_number)
 
 _SENTENCE = regex.compile(f"[^{regex.escape(SENTENCE_END)}]+")
+_SENTENCE_START = regex.compile(f"[{regex.escape(SENTENCE_END)}]", regex.REVERSE)
 _PARTS = regex.compile(r"其中")
-
-
-def sentences(plan: Plan) -> Iterator[tuple[int, str]]:
-    """``(start, text)`` of every sentence outside tables."""
-    for m in _SENTENCE.finditer(plan.text):
-        if not in_table(plan, m.start()):
-            yield m.start(), m.group()
 
 
 # The sum, growth and share checks read the sentences with 其中 (a total and its parts) or a
@@ -43,19 +37,29 @@ def sentences(plan: Plan) -> Iterator[tuple[int, str]]:
 # as finding quantities is the slow part of the linter.
 @per_plan(lambda plan: (plan.text, [t.source.start for t in plan.tables]))
 def sentence_quantities(plan: Plan) -> list[tuple[int, str, list[Quantity]]]:
-    """``(start, text, quantities)`` of the sentences outside tables with 其中 or a percent unit."""
-    marks = _percent_marks()
-    return [(start, text, find_quantities(text, start)) for start, text in sentences(plan)
-            if _PARTS.search(text) or any(mark in text for mark in marks)]
+    """``(start, text, quantities)`` of the sentences outside tables with 其中 or a percent unit,
+    in text order."""
+    text, out, done = plan.text, [], 0
+    for mark in _marks().finditer(text):  # from the marks to their sentences: these are few
+        if mark.start() < done:
+            continue  # another mark of a sentence already taken
+        before = _SENTENCE_START.search(text, 0, mark.start())
+        sentence = _SENTENCE.match(text, before.end() if before else 0)
+        done = sentence.end()
+        if not in_table(plan, sentence.start()):
+            out.append((sentence.start(), sentence.group(),
+                        find_quantities(sentence.group(), sentence.start())))
+    return out
 
 
 @cache
-def _percent_marks() -> frozenset[str]:
-    """What a sentence with a percentage holds: a percent unit as written, or the unit that a
-    magnitude before it is folded into (:func:`~policyparse.extract.units.fold_magnitude`)."""
+def _marks() -> regex.Pattern:
+    """其中, and what a sentence with a percentage holds: a percent unit as written, or the unit
+    that a magnitude before it is folded into (:func:`~policyparse.extract.units.fold_magnitude`)."""
     units = vocabulary().units
     names = [u.name for u in units.values() if u.family == "percent"]
-    return frozenset(names) | {n[i:] for n in names for i in range(1, len(n)) if n[i:] in units}
+    folded = {n[i:] for n in names for i in range(1, len(n)) if n[i:] in units}
+    return regex.compile(f"{_PARTS.pattern}|{alternation([*names, *folded])}")
 
 
 # --- sums ---------------------------------------------------------------------------------------
