@@ -183,6 +183,19 @@ def test_parts_beyond_their_total():
     assert "1464.108万元" in f.message
 
 
+_LISTED = "2023年全市专利授权量较快增长，其中发明专利{}件、实用新型专利568件、外观设计专利97件，合计{}件。"
+
+
+def test_listed_parts_must_make_their_stated_sum():
+    assert _lint(_LISTED.format(212, 877), "AR001")[1] == []
+    plan, (f,) = _lint(_LISTED.format(212, 977), "AR001")
+    assert f.sources[0].text == "212件、实用新型专利568件、外观设计专利97件，合计977件"
+    assert "877" in f.message and "977件" in f.message
+    # a total before 其中 may list only some parts; the stated 合计 closes the list
+    assert _lint("全市专利授权1200件，其中发明专利300件、实用新型专利500件，合计800件。",
+                 "AR001")[1] == []
+
+
 def test_baseline_plus_increment_against_the_level_goal():
     text = ("截至2024年10月，全市有效发明专利拥有量383件。\n到2027年，全市有效发明专利总量达到500件。\n"
             "6.突出质量导向。任务目标：到2027年，新增发明专利{}件。")

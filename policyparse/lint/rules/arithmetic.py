@@ -30,6 +30,8 @@ from .figures import (PER_CAPITA, Cite, date_key, family, groups, half_unit, in_
 _SENTENCE = regex.compile(f"[^{regex.escape(SENTENCE_END)}]+")
 _SENTENCE_START = regex.compile(f"[{regex.escape(SENTENCE_END)}]", regex.REVERSE)
 _PARTS = regex.compile(r"其中")
+# Parts listed first and then summed (A件、B件，合计C件): unlike 其中, such a list is complete.
+_TOTAL = regex.compile(r"合计|总计|共计")
 
 
 # The sum, growth and share checks read the sentences with 其中 (a total and its parts) or a
@@ -59,7 +61,7 @@ def _marks() -> regex.Pattern:
     units = vocabulary().units
     names = [u.name for u in units.values() if u.family == "percent"]
     folded = {n[i:] for n in names for i in range(1, len(n)) if n[i:] in units}
-    return regex.compile(f"{_PARTS.pattern}|{alternation([*names, *folded])}")
+    return regex.compile(f"{_PARTS.pattern}|{_TOTAL.pattern}|{alternation([*names, *folded])}")
 
 
 # --- sums ---------------------------------------------------------------------------------------
@@ -68,7 +70,8 @@ def _marks() -> regex.Pattern:
 @register
 class SumMismatch(Rule):
     """Flags parts that add up to more than their total (``累计兑现1464.108万元，其中2019年…``),
-    and a goal for a stock that does not follow from the reported baseline plus the goal for
+    a list of parts whose stated sum is not theirs (``发明专利212件、实用新型专利568件，合计877件``:
+    after 合计/总计/共计 the list is complete, so the sum must match), and a goal for a stock that does not follow from the reported baseline plus the goal for
     what is to be added (383件 now, 新增1,000件, yet 总量达到500件).
 
     为什么: totals are what readers quote; when the parts or the increment do not add up, one of
@@ -96,6 +99,7 @@ class SumMismatch(Rule):
 
     def check(self, plan: Plan):
         yield from self._parts(plan)
+        yield from self._summed(plan)
         yield from self._increments(plan)
 
     def _parts(self, plan: Plan):
@@ -109,7 +113,9 @@ class SumMismatch(Rule):
             if not before:
                 continue
             total = before[-1]
-            parts = [q for q in found if q.start - start >= cut.end()
+            summed = _TOTAL.search(text, cut.end())  # the parts end where their sum is given
+            stop = summed.start() if summed else len(text)
+            parts = [q for q in found if cut.end() <= q.start - start and q.end - start <= stop
                      and q.unit_family == total.unit_family and q.unit_family is not None]
             if len(parts) < 2:
                 continue
@@ -119,6 +125,32 @@ class SumMismatch(Rule):
                 yield self.finding(plan, [plan.span(total.start, parts[-1].end)], evidence=(
                     f"{shown}超过总数{total.written}" if zh
                     else f"{shown} exceeds the total {total.written}"))
+
+    def _summed(self, plan: Plan):
+        """A list of parts followed by their sum (合计/总计/共计): the sum must match."""
+        for start, text, quantities in sentence_quantities(plan):
+            mark = _TOTAL.search(text)
+            if not mark:
+                continue
+            after = [q for q in quantities if q.start - start >= mark.end() and q.unit]
+            if not after:
+                continue
+            total = after[0]
+            cut = _PARTS.search(text, 0, mark.start())  # parts begin after 其中, if it is there
+            first = cut.end() if cut else 0
+            parts = [q for q in quantities if first <= q.start - start and q.end - start
+                     <= mark.start() and q.unit_family == total.unit_family is not None]
+            if len(parts) < 2:
+                continue
+            low = sum((rounding(q)[0] for q in parts), Decimal(0))
+            high = sum((rounding(q)[1] for q in parts), Decimal(0))
+            t_low, t_high = rounding(total)
+            if low > t_high or high < t_low:
+                shown = "+".join(q.written for q in parts)
+                yield self.finding(plan, [plan.span(parts[0].start, total.end)], evidence=(
+                    f"{shown}={plain(low) if low == high else '约' + plain(low)}，"
+                    f"而合计为{total.written}" if self.lang == "zh" else
+                    f"{shown} makes {plain(low)}, but the stated sum is {total.written}"))
 
     def _increments(self, plan: Plan):
         cite, zh = Cite(plan, self.lang), self.lang == "zh"
