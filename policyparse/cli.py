@@ -11,10 +11,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import PolicyParseError
+from .errors import PolicyParseError, UsageError
 from .model import Plan
+
+if TYPE_CHECKING:
+    from .lint.config import LintConfig
+    from .lint.registry import Rule
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -78,10 +83,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     from .lint.config import find_config
 
     cfg = find_config()
-    try:
-        rules = _selected_rules(args, cfg)
-    except ValueError as err:
-        return _usage(str(err))
+    rules = _selected_rules(args, cfg)
     threshold = args.severity_threshold or cfg.severity_threshold
     if args.annotate:  # a bad --annotate path fails before any work is done
         from .report.docx import annotate, annotation_targets
@@ -128,12 +130,14 @@ def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _selected_rules(args: argparse.Namespace, cfg) -> list:
-    """The rules ``--select``/``--ignore`` choose, else the configuration's (ValueError if a
-    selector is unknown)."""
+def _selected_rules(args: argparse.Namespace, cfg: LintConfig) -> list[type[Rule]]:
+    """The rules ``--select``/``--ignore`` choose, else the configuration's."""
     from .lint.registry import select
 
-    return select(_codes(args.select) or cfg.select, _codes(args.ignore) or cfg.ignore)
+    try:
+        return select(_codes(args.select) or cfg.select, _codes(args.ignore) or cfg.ignore)
+    except ValueError as err:  # an unknown selector: one line, exit 2
+        raise UsageError(None, str(err)) from None
 
 
 def _parse_all(args: argparse.Namespace) -> tuple[list[Plan], dict[str, str], bool]:
@@ -161,10 +165,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report.html import render
 
     cfg = find_config()
-    try:
-        rules = _selected_rules(args, cfg)
-    except ValueError as err:
-        return _usage(str(err))
+    rules = _selected_rules(args, cfg)
     plans, _, failed = _parse_all(args)
     if not plans:
         return 2

@@ -19,7 +19,8 @@ from policyparse.report.html import Mark, highlight, render
 
 from conftest import CORPUS, seed
 
-DOCX = [CORPUS / "docx" / f"{stem}.docx" for stem in ("000_8b7cc7afb4aa70ed", "001_8feaf3a5e4c88e3f")]
+DOCX = [CORPUS / "docx" / f"{stem}.docx"
+        for stem in ("000_8b7cc7afb4aa70ed", "001_8feaf3a5e4c88e3f")]  # two plans of 宜都市
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 VOID = {"br", "meta", "input", "img", "hr", "link", "wbr"}
 SMALL_PLAN = """某县知识产权工作方案（2024—2026年）

@@ -114,7 +114,7 @@ def _elsewhere(f: Finding, plans: Sequence[Plan]) -> list[tuple[int, list[Span]]
     line).  Rebuilding that citation for each target and fact of the other document finds the
     spans it quotes; a document named without a figure is linked as a whole."""
     out = []
-    for j, plan in enumerate(plans):
+    for j, plan in enumerate(plans if f.category == "cross-document" else ()):
         if plan.document == f.document or plan.document not in f.message:
             continue
         cites = [Cite(plan, "zh"), Cite(plan, "en")]
