@@ -375,7 +375,7 @@ class _Loader:
         """Paragraphs and tables in order; ``Block.index`` counts them (through content
         controls), comment marks between them are not counted."""
         index = 0
-        for el in _descend(body):
+        for el in descend(body):
             if el.tag == _P:
                 self.paragraph(el, index)
             elif el.tag == _TBL:
@@ -438,7 +438,7 @@ class _Loader:
         keep = [i for i, row in enumerate(cleaned) if any(row)]
         caption = self._caption()
         header = sum(1 for _ in takewhile(lambda tr: tr.find(f"{W}trPr/{W}tblHeader") is not None,
-                                          _descend(tbl, _ROW))) or 1
+                                          descend(tbl, _ROW))) or 1
         first = len(self.b.blocks)
         table = self.b.add_table([cleaned[i] for i in keep], index=index, caption=caption,
                                  header_rows=header)
@@ -460,9 +460,9 @@ class _Loader:
         leaves the others empty; a vMerge continuation repeats the text of the cell above."""
         rows: list[list[str]] = []
         units: dict[tuple[int, int], _Text] = {}
-        for tr in _descend(tbl, _ROW):
+        for tr in descend(tbl, _ROW):
             row: list[str] = [""] * (_int(tr.find(f"{W}trPr/{W}gridBefore")) or 0)
-            for tc in _descend(tr, _CELL):
+            for tc in descend(tr, _CELL):
                 tcpr = tc.find(_TCPR)
                 span = max(_int(tcpr.find(W + "gridSpan")) or 1, 1) if tcpr is not None else 1
                 merge = tcpr.find(W + "vMerge") if tcpr is not None else None
@@ -481,15 +481,15 @@ class _Loader:
 
     def _cell(self, tc: etree._Element, out: _Text) -> None:
         """A cell's paragraphs, one after another; nested tables are flattened into it."""
-        for el in _descend(tc):
+        for el in descend(tc):
             if el.tag == _P:
                 out.add(" ")
                 ppr = el.find(_PPR)
                 out.add(self._label(el, ppr, self._style(ppr)) or "")
                 _walk(el, out)
             elif el.tag == _TBL:
-                for tr in _descend(el, _ROW):
-                    for cell in _descend(tr, _CELL):
+                for tr in descend(el, _ROW):
+                    for cell in descend(tr, _CELL):
                         self._cell(cell, out)
             else:
                 out.marks.append(_Mark(_POINT_MARKS[el.tag], out.size, ref=el.get(W + "id", "")))
@@ -534,7 +534,7 @@ class _Loader:
 _BLOCK_TAGS = frozenset({_P, _TBL, _COMMENT_START, _COMMENT_END})
 
 
-def _descend(parent: etree._Element,
+def descend(parent: etree._Element,
              tags: frozenset[str] = _BLOCK_TAGS) -> Iterator[etree._Element]:
     """The children of ``parent`` with one of ``tags``, in order, looking through content
     controls and custom XML (by default: paragraphs, tables, block-level comment marks)."""
@@ -544,9 +544,9 @@ def _descend(parent: etree._Element,
         elif el.tag == _SDT:
             content = el.find(_SDT_CONTENT)
             if content is not None:
-                yield from _descend(content, tags)
+                yield from descend(content, tags)
         elif el.tag == _CUSTOM_XML:
-            yield from _descend(el, tags)
+            yield from descend(el, tags)
 
 
 def _furniture(b: DocumentBuilder, parts: _Package) -> None:

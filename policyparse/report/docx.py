@@ -33,11 +33,11 @@ from lxml import etree
 
 from ..batch.store import atomic_path
 from ..errors import CorruptDocument, UsageError
-from ..load.docx import Source, _descend, text_sources
+from ..load.docx import Source, descend, text_sources
 from ..load.numbering import W
 from ..model import Block, Finding, Plan, Span
 from . import location
-from .text import _excerpt
+from .text import excerpt
 
 AUTHOR, INITIALS = "policyparse", "PP"
 _P, _TBL, _TR, _TC, _R, _T, _RPR = (W + t for t in ("p", "tbl", "tr", "tc", "r", "t", "rPr"))
@@ -132,7 +132,7 @@ def _comment_text(plan: Plan, f: Finding, span: Span) -> str:
     text = f"{f.code} [{f.category}] {f.message}"
     others = [s for s in f.sources if (s.start, s.end) != (span.start, span.end)]
     if others:
-        text += "\n另见：" + "；".join(f"{_where(plan, s)}“{_excerpt(s.text, 40)}”"
+        text += "\n另见：" + "；".join(f"{_where(plan, s)}“{excerpt(s.text, 40)}”"
                                     for s in others)
     return text
 
@@ -174,7 +174,7 @@ def _docx_units(plan: Plan, body: etree._Element) -> list[_Unit]:
     for b in plan.blocks:
         blocks.setdefault(b.index, []).append(b)
     units: list[_Unit] = []
-    for index, el in enumerate(el for el in _descend(body) if el.tag in (_P, _TBL)):
+    for index, el in enumerate(el for el in descend(body) if el.tag in (_P, _TBL)):
         if el.tag == _P:
             units += [_Unit(b, plan.text[b.start:b.end], len(b.label or ""), [[el]], el)
                       for b in blocks.get(index, [])]
@@ -186,8 +186,8 @@ def _docx_units(plan: Plan, body: etree._Element) -> list[_Unit]:
 def _rows(plan: Plan, blocks: list[Block], tbl: etree._Element) -> list[_Unit]:
     """A table's row blocks on its ``w:tr`` rows, in order (rows the loader dropped as empty
     match no block)."""
-    rows = list(_descend(tbl, _ROW))
-    cells = [[[p for p in _descend(tc) if p.tag == _P] for tc in _descend(tr, _CELL)]
+    rows = list(descend(tbl, _ROW))
+    cells = [[[p for p in descend(tc) if p.tag == _P] for tc in descend(tr, _CELL)]
              for tr in rows]
     units, at = [], 0
     for b in blocks:

@@ -18,6 +18,7 @@ from itertools import groupby
 from ..lint.rules.figures import Cite
 from ..model import Block, Finding, Plan, Span, Target
 from . import location
+from .text import excerpt
 
 KINDS = {"task": "任务 task", "target": "目标 target", "owner": "单位 owner",
          "finding": "问题 finding"}
@@ -227,10 +228,9 @@ def _section(i: int, plan: Plan, marks: list[Mark], findings: list[tuple[int, Fi
 
 
 def _link(ref: str, plan: Plan, span: Span, *, other: bool = False) -> str:
-    excerpt = span.text if len(span.text) <= 24 else span.text[:23] + "…"
     where = f"{plan.document} " if other else ""
     return (f'<a href="#{ref}">{escape(where)}L{location(plan, span)[0]} '
-            f"“{escape(excerpt)}”</a>")
+            f"“{escape(excerpt(span.text, 24))}”</a>")
 
 
 def _findings_table(plan: Plan, findings: list[tuple[int, Finding]],

@@ -20,10 +20,10 @@ def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mappin
             continue
         line, col = location(plan, first)
         out.append(f"{path}:{line}:{col}: {f.code} [{f.category}] {f.message}")
-        out.append(f"    | {_excerpt(first.text)}")
+        out.append(f"    | {excerpt(first.text)}")
         for other in others:
             oline, ocol = location(plan, other)
-            out.append(f"    = also {path}:{oline}:{ocol}: {_excerpt(other.text)}")
+            out.append(f"    = also {path}:{oline}:{ocol}: {excerpt(other.text)}")
     counts = {}
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
@@ -32,6 +32,6 @@ def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mappin
     return "\n".join(out)
 
 
-def _excerpt(text: str, width: int = 70) -> str:
+def excerpt(text: str, width: int = 70) -> str:
     text = text.replace("\n", "⏎")
     return text if len(text) <= width else text[:width - 1] + "…"
