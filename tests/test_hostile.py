@@ -269,3 +269,33 @@ def test_inputs_that_once_crashed_the_fuzzer(path):
         assert err.line().startswith(f"{path.name}: ")
     else:
         assert_spans_exact(plan, plan.text)
+
+
+BAD_IN_BATCH = ["empty.txt", "binary-junk.txt", "random-named.docx", "legacy-doc-named.docx",
+                "rtf-named.txt", "truncated.docx", "truncated.pdf", "empty-zip.docx",
+                "zip-bomb.docx", "nested-html.html"]
+
+
+def test_a_batch_of_100_with_10_hostile_gives_90_outputs_and_10_error_records(
+        hostile, tmp_path, monkeypatch, capsys):
+    from policyparse.batch import load
+    from policyparse.cli import main
+
+    docs = tmp_path / "in"
+    docs.mkdir()
+    base = seed("001_8feaf3a5e4c88e3f").read_text(encoding="utf-8")
+    for i in range(90):  # 90 different good plans
+        (docs / f"plan{i:02d}.txt").write_text(base + f"\n附件{i + 1}：任务分工表。\n",
+                                              encoding="utf-8")
+    for name in BAD_IN_BATCH:
+        shutil.copy(hostile / name, docs / name)
+    monkeypatch.chdir(tmp_path)
+    status = main(["batch", "in", "--out", "out", "--jobs", "2", "--timeout", str(LIMIT)])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err  # exit 1: some documents failed
+    assert "100 documents (90 ok, 10 failed, 0 skipped)" in err
+    assert len(list((tmp_path / "out" / "plans").rglob("*.json"))) == 90
+    tables = load(tmp_path / "out")
+    errors = dict(zip(tables["errors"].file, tables["errors"].error_type))
+    assert errors == {f"in/{name}": CASES[name][1].__name__ for name in BAD_IN_BATCH}
+    assert (tables["documents"].status == "ok").sum() == 90
