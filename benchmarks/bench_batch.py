@@ -169,18 +169,22 @@ def convert_to_pdf(folder: Path, wanted: int) -> list[Path]:
 # --- running it --------------------------------------------------------------------------------
 
 class TreeSampler(threading.Thread):
-    """Peak RSS of a process (the batch driver) and of its largest child (a worker)."""
+    """Peak RSS of a process (the batch driver) and of its largest child (a worker), and the
+    driver's own CPU time (its part of the work that no worker shares)."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.proc = psutil.Process(pid)
         self.driver = self.worker = 0
+        self.driver_cpu = 0.0
         self.running = True
 
     def run(self) -> None:
         while self.running:
             try:
                 self.driver = max(self.driver, self.proc.memory_info().rss)
+                times = self.proc.cpu_times()
+                self.driver_cpu = times.user + times.system
                 for child in self.proc.children(recursive=True):
                     self.worker = max(self.worker, child.memory_info().rss)
             except psutil.Error:
@@ -213,6 +217,7 @@ def run_batch(files: list[Path], out: Path, jobs: int) -> dict:
             failed += 1
     return {"wall": wall, "status": status, "failed": failed, "per_format": per_format,
             "driver_rss": sampler.driver, "worker_rss": sampler.worker, "cpu": cpu_seconds,
+            "driver_cpu": sampler.driver_cpu,
             "load": load}
 
 
@@ -222,7 +227,8 @@ def report(label: str, files: list[Path], r: dict) -> None:
     print(f"{label}: {n} docs ({mb:.1f} MB) in {r['wall']:.1f} s — {n / r['wall']:.1f} docs/s, "
           f"{mb / r['wall']:.2f} MB/s, exit {r['status']}, {r['failed']} failed; peak RSS driver "
           f"{r['driver_rss'] / 2**20:.0f} MiB, largest worker {r['worker_rss'] / 2**20:.0f} MiB")
-    print(f"    CPU {r['cpu']:.1f} s = {r['cpu'] / r['wall']:.2f} cores busy on average "
+    print(f"    CPU {r['cpu']:.1f} s (driver {r['driver_cpu']:.1f} s) = "
+          f"{r['cpu'] / r['wall']:.2f} cores busy on average "
           f"(load average {r['load']:.2f} before the run: other work shares the machine)")
     for fmt in SHARES:
         times = r["per_format"].get(fmt, [])

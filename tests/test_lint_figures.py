@@ -204,6 +204,13 @@ def test_baseline_plus_increment_against_the_level_goal():
     assert _lint(text.format("120"), "AR001")[1] == []
 
 
+def test_per_capita_figures_dated_by_year_and_by_month_compare():
+    # (2024,) and (2024, 11) as-of dates: the latest is the month, without a type error
+    text = ("一、现状\n截至2024年，全市有效发明专利拥有量383件，每万人口发明专利拥有量10.7件。"
+            "截至2024年11月，全市有效发明专利拥有量390件，每万人口发明专利拥有量10.9件。")
+    assert _lint(text, "AR004")[1] == []
+
+
 def test_growth_from_base_to_final_holds():
     # 003: 40件 against 27件 in 2016 is 48.1% more.
     text = "马德里商标国际注册申请总量40件，比2016年的总量27件增长{}%。"

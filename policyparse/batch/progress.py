@@ -65,7 +65,8 @@ class Progress:
         todo = self.total - self.skipped
         counts = f"{self.ok} ok, {self.failed} failed, {self.skipped} skipped"
         if final:
-            return f"{self.total} documents ({counts}) in {elapsed:.1f} s, {rate:.1f} docs/s"
+            speed = f", {rate:.1f} docs/s" if self.done else ""
+            return f"{self.total} documents ({counts}) in {elapsed:.1f} s{speed}"
         eta = (todo - self.done) / rate if rate else float("nan")
         return (f"{self.done + self.skipped}/{self.total} documents ({counts}), "
                 f"{rate:.1f} docs/s, ETA {eta:.0f} s")

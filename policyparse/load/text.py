@@ -201,7 +201,10 @@ def load_txt(data: bytes, path: str) -> Document:
 
 
 def _decode_lines(data: bytes) -> str | None:
-    """Text whose lines are each valid UTF-8 or GB18030, in a mix; None if any is neither."""
+    """Text whose lines are each valid UTF-8 or GB18030, in a mix; None if any is neither (or
+    the data is binary: NUL bytes never occur in either encoding's text)."""
+    if b"\0" in data:
+        return None
     lines = []
     for raw in data.split(b"\n"):
         try:

@@ -417,8 +417,8 @@ class PerCapitaMismatch(Rule):
                                if t.kind == "level" and t.deadline is not None])
         if not facts:
             return
-        latest = max(when(p.total) for p in facts)
-        known = [p for p in facts if when(p.total) == latest]
+        latest = max(date_key(p.total) for p in facts)  # (2024, None) and (2024, 11) compare
+        known = [p for p in facts if date_key(p.total) == latest]
         lo = max(p.population()[0] for p in known)
         hi = min(p.population()[1] for p in known)
         if lo > hi:  # the latest figures disagree among themselves: no reference to judge by
