@@ -188,15 +188,16 @@ def _add_flattened_table(b: DocumentBuilder, lines: list[str], *, index: int) ->
 def load_txt(data: bytes, path: str) -> Document:
     """Entry point for the loader registry: decode, then :func:`load_text`."""
     try:
-        return load_text(decode(data, path), path)
+        text, mixed = decode(data, path), False
     except CorruptDocument:
-        text = _decode_lines(data)
+        text, mixed = _decode_lines(data), True
         if text is None:
             raise
     doc = load_text(text, path)
-    doc.diagnostics.append(Diagnostic(kind="encoding", message="lines in both UTF-8 and "
-                                      "GB18030/GBK (text pasted from two sources); each line "
-                                      "decoded on its own"))
+    if mixed:
+        doc.diagnostics.append(Diagnostic(kind="encoding", message="lines in both UTF-8 and "
+                                          "GB18030/GBK (text pasted from two sources); each "
+                                          "line decoded on its own"))
     return doc
 
 
