@@ -12,6 +12,8 @@ import codecs
 import io
 import os
 import shutil
+import signal
+import time
 import zipfile
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from hypothesis import strategies as st
 import policyparse
 from policyparse.errors import (CorruptDocument, PolicyParseError, Timeout, TooLarge,
                                 UnsupportedFormat)
+from policyparse.limits import time_limit
 from policyparse.load import MAX_TEXT_BYTES
 from policyparse.load.document import MAX_BLOCKS
 
@@ -299,3 +302,42 @@ def test_a_batch_of_100_with_10_hostile_gives_90_outputs_and_10_error_records(
     errors = dict(zip(tables["errors"].file, tables["errors"].error_type))
     assert errors == {f"in/{name}": CASES[name][1].__name__ for name in BAD_IN_BATCH}
     assert (tables["documents"].status == "ok").sum() == 90
+
+
+def _busy(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def test_a_swallowed_timeout_fires_again_and_the_alarm_is_disarmed_afterwards():
+    """A gc callback or __del__ that eats the first Timeout must not let the block run on."""
+    swallowed, before = [], signal.getsignal(signal.SIGALRM)
+    with pytest.raises(Timeout, match="doc.txt"):
+        with time_limit(0.02, "doc.txt"):
+            try:
+                _busy(1)
+            except Timeout as first:  # what "Exception ignored in ..." does
+                swallowed.append(first)
+            _busy(1)
+    assert swallowed
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is before
+
+
+def test_a_block_that_finishes_after_swallowing_the_timeout_still_fails():
+    with pytest.raises(Timeout):
+        with time_limit(0.02, "doc.txt"):
+            try:
+                _busy(0.1)
+            except Timeout:
+                pass
+    with pytest.raises(Timeout) as err:  # a library re-wrapping it as its own error
+        with time_limit(0.02, "doc.txt"):
+            try:
+                _busy(0.1)
+            except Timeout as caught:
+                raise ValueError("parser failed") from caught
+    assert isinstance(err.value.__cause__, ValueError)
+    with time_limit(1, "doc.txt"):  # a block inside its limit is untouched
+        _busy(0.01)
