@@ -167,6 +167,14 @@ class Table(_Model):
 Severity = Literal["error", "warning", "info"]
 
 
+class Related(_Model):
+    """A place in another document that a finding cites: the other side of a cross-document
+    disagreement."""
+
+    document: str
+    source: Span
+
+
 class Finding(_Model):
     code: str
     name: str
@@ -174,7 +182,10 @@ class Finding(_Model):
     severity: Severity
     message: str
     document: str
-    sources: list[Span]
+    sources: list[Span] = Field(description="places in ``document``; the first is the main one")
+    related: list[Related] = Field(
+        default_factory=list,
+        description="places in other documents the finding cites (cross-document rules)")
 
 
 class Plan(_Model):

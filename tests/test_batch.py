@@ -87,6 +87,9 @@ def test_cross_document_findings_compare_documents_of_one_region(tmp_path):
                   if d.document != row.document and d.file in row.message]
         assert others and all(regions[d.document] == regions[row.document] for d in others)
         assert row.text == row.sources[0]["text"]
+        # the places it cites are in those documents, by document id
+        assert {r["document"] for r in row.related} <= {d.document for d in others}
+        assert len(row.related)
     found = " ".join(cross.text)
     for defect in gold:  # every gold cross-document defect has one of its quotes found
         assert any(q.replace(" ", "")[:8] in found for q in defect["quotes"]), defect["note"]

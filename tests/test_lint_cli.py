@@ -52,6 +52,21 @@ def test_text_format_points_at_the_file_line_and_column(capsys, no_config):
     assert any(a.startswith(f"    = also {TXT_000}:") for a in after)  # the other side
 
 
+def test_text_format_points_into_the_other_document_of_a_cross_document_finding(capsys,
+                                                                                 no_config):
+    txt_001 = str(seed("001_8feaf3a5e4c88e3f"))
+    out = lint(capsys, TXT_000, txt_001, "--select", "XD")[1].splitlines()
+    lines = {p: open(p, encoding="utf-8").read().splitlines() for p in (TXT_000, txt_001)}
+    heads = [i for i, line in enumerate(out) if line.startswith(TXT_000 + ":")]
+    assert heads
+    for i in heads:  # each names a place of 001, whose text stands at that line and column
+        also = [a for a in out[i + 1:] if a.startswith("    = also ")]
+        m = re.match(rf"    = also {re.escape(txt_001)}:(\d+):(\d+): (.*)", also[0])
+        assert m, out[i:i + 4]
+        line, col, excerpt = int(m[1]), int(m[2]), m[3].rstrip("…")
+        assert lines[txt_001][line - 1][col - 1:].startswith(excerpt)
+
+
 def test_json_format_is_the_documented_contract(capsys, no_config):
     status, out, _ = lint(capsys, DOCX_000, "--format", "json")
     assert status == 1
@@ -90,7 +105,12 @@ def test_sarif_validates_and_links_both_sides_of_a_conflict(capsys, no_config):
     snippets = [loc["physicalLocation"]["region"]["snippet"]["text"]
                 for loc in pledge["locations"] + pledge["relatedLocations"]]
     assert any("8笔" in s for s in snippets) and any("21宗" in s for s in snippets)
-    assert any(r["ruleId"].startswith("XD") for r in results)  # linted together: cross-document
+    # linted together: a cross-document result points into the other file too
+    cross = [r for r in results if r["ruleId"].startswith("XD")]
+    assert cross and all(
+        {loc["physicalLocation"]["artifactLocation"]["uri"]
+         for loc in r["locations"] + r["relatedLocations"]} == {str(DOCX_000), str(DOCX_001)}
+        for r in cross)
     # fingerprints are content keys: a second run gives the same ones
     again = json.loads(lint(capsys, DOCX_000, DOCX_001, "--format", "sarif")[1])["runs"][0]
     assert ([r["partialFingerprints"] for r in again["results"]]

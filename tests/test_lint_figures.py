@@ -4,6 +4,7 @@ real corpus in every form, and one rule at a time on sentences taken from the co
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -286,8 +287,15 @@ def test_cross_document_defects_of_000_and_001(plans):
     assert not missed
     assert all(any(_matches(f, d, None) for d in expected) for f in findings)
     by_doc = {p.document: p for p in pair}
-    for f in findings:  # sources belong to the finding's own document
+    for f in findings:  # sources are the finding's own document's, related the other one's
         assert all(by_doc[f.document].text[s.start:s.end] == s.text for s in f.sources)
+        assert f.related and all(r.document != f.document for r in f.related)
+        assert all(by_doc[r.document].text[r.source.start:r.source.end] == r.source.text
+                   for r in f.related)
+    for d in expected:  # the finding of each gold disagreement points into both documents
+        assert any(_matches(f, d, None) and {Path(f.document).name, *(
+            Path(r.document).name for r in f.related)} == set(d["documents"])
+            for f in findings), d["note"]
 
 
 def test_a_merged_bureau_against_separate_ones():

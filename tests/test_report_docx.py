@@ -202,9 +202,29 @@ def test_cross_document_findings_go_to_their_own_file(tmp_path):
     written = annotate(plans[0], findings, tmp_path / "000.docx", source_path=_docx(D000))
     mine = [f for f in findings if f.document == plans[0].document]
     assert any(f.category == "cross-document" for f in mine)
-    assert len(written) == sum(len(f.sources) for f in mine)
+    cited = [r for f in findings if f not in mine for r in f.related
+             if r.document == plans[0].document]
+    assert len(written) == sum(len(f.sources) for f in mine) + len(cited)
     anchor = anchors(tmp_path / "000.docx")
     assert all(anchor[a.comment_id] == expected_anchor(plans[0], a.span) for a in written)
+
+
+def test_the_other_document_gets_a_comment_where_a_cross_document_finding_cites_it(tmp_path):
+    plans = [policyparse.parse(_docx(D000)), policyparse.parse(seed("001_8feaf3a5e4c88e3f"))]
+    findings = lint_plans(plans)
+    other = plans[1]
+    written = annotate(other, findings, tmp_path / "001.docx", source_path=seed(
+        "001_8feaf3a5e4c88e3f"))
+    cited = [(f, r.source) for f in findings if f.document == plans[0].document
+             for r in f.related if r.document == other.document]
+    assert cited, "000's cross-document findings cite 001"
+    theirs = [a for a in written if a.finding.document != other.document]
+    assert [(a.finding, a.span) for a in theirs] == cited
+    anchor, text = anchors(tmp_path / "001.docx"), comments(tmp_path / "001.docx")
+    for a in theirs:  # on the cited words, naming the document the finding is about
+        assert anchor[a.comment_id] == expected_anchor(other, a.span)
+        assert Path(plans[0].document).name in text[a.comment_id].text
+    assert any("组长由市人民政府市长担任" in anchor[a.comment_id] for a in theirs)
 
 
 def test_finding_without_sources_goes_on_the_first_paragraph(tmp_path):

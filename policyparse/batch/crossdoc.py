@@ -72,4 +72,5 @@ def _rows(region: str, group: list[dict], result: list[dict] | Failure
         return
     ids = {rec["file"]: rec["document"] for rec in group}
     for f in map(Finding.model_validate, result):
+        f.related = [r.model_copy(update={"document": ids[r.document]}) for r in f.related]
         yield finding_row(ids[f.document], f, cross_document=True)

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ..model import Fact, Finding, Heading, Owner, Plan, Span, Target, Task
+from ..model import Fact, Finding, Heading, Owner, Plan, Related, Span, Target, Task
 
 
 def document_id(sha256: str, file: str) -> str:
@@ -90,6 +90,8 @@ class FindingRow(_Spanned):
     message: str
     cross_document: bool = Field(description="found by comparing documents of one region")
     sources: list[Span]
+    related: list[Related] = Field(
+        default_factory=list, description="places in other documents (`document` ids) it cites")
 
 
 class ErrorRow(_Row):
@@ -139,7 +141,7 @@ def finding_row(doc: str, f: Finding, *, cross_document: bool) -> FindingRow:
     first = _span(f.sources[0]) if f.sources else {"start": 0, "end": 0, "line": 1, "text": ""}
     return FindingRow(document=doc, **first, code=f.code, name=f.name, category=f.category,
                       severity=f.severity, message=f.message, cross_document=cross_document,
-                      sources=f.sources)
+                      sources=f.sources, related=f.related)
 
 
 def _row(model: type[_Spanned], doc: str, item: BaseModel, *, exclude: set[str] = frozenset(),

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import regex
 
-from ..model import Finding, Plan, Severity, Span
+from ..model import Finding, Plan, Related, Severity, Span
 
 CATEGORIES = ("placeholder", "editor-residue", "numbering", "conflict", "table-text", "already-met",
               "unit", "arithmetic", "date", "cross-document", "quality")
@@ -45,12 +45,15 @@ class Rule:
     def check_many(self, plans: Sequence[Plan]) -> Iterable[Finding]:
         return ()
 
-    def finding(self, plan: Plan | str, sources: Sequence[Span], **values) -> Finding:
+    def finding(self, plan: Plan | str, sources: Sequence[Span], *,
+                related: Sequence[tuple[Plan, Span]] = (), **values) -> Finding:
+        """The finding at ``sources`` of ``plan``, citing ``related`` places of other plans."""
         template = self.message if self.lang == "zh" else self.message_en
         return Finding(code=self.code, name=self.name, category=self.category,
                        severity=self.severity, message=template.format(**values),
                        document=plan if isinstance(plan, str) else plan.document,
-                       sources=list(sources))
+                       sources=list(sources),
+                       related=[Related(document=p.document, source=s) for p, s in related])
 
     @classmethod
     def doc(cls) -> str:

@@ -3,7 +3,8 @@
 A .docx plan is copied (python-docx writes every part it does not change back as it was) and
 each finding becomes a comment by ``policyparse`` on the runs of its span; a run is split where
 a span starts or ends inside it, both halves keeping its formatting.  A conflict gets a comment
-at each side, each naming the other.  A plan read from .txt, .pdf or .html is first rendered as
+at each side, each naming the other; a cross-document finding also gets one at each place it
+cites in the other document, when that document is annotated in the same run.  A plan read from .txt, .pdf or .html is first rendered as
 a new .docx (a paragraph per block, headings in Heading styles, table rows as Word tables) and
 anchored the same way.
 
@@ -57,7 +58,8 @@ class Annotation:
 def annotate(plan: Plan, findings: Sequence[Finding], out_path: str | os.PathLike, *,
              source_path: str | os.PathLike | None = None) -> list[Annotation]:
     """Write ``out_path``: the plan as a .docx with one comment per finding source of this plan
-    (a finding without sources is put on the first paragraph).  ``source_path`` is the file the
+    (a finding without sources is put on the first paragraph), and one at each place of this plan
+    that another document's finding cites (its ``related`` places).  ``source_path`` is the file the
     plan was read from (a .docx is copied from it; default ``plan.document``); it is never
     written to."""
     out = Path(out_path)
@@ -70,13 +72,19 @@ def annotate(plan: Plan, findings: Sequence[Finding], out_path: str | os.PathLik
         doc, units = _render(plan)
     marker = _Marker(doc, units)
     written = []
+    def mine(spans: Sequence[Span]) -> list[Span]:
+        return [s for s in spans if plan.text[s.start:s.end] == s.text]
+
     for f in findings:
-        if f.document != plan.document:
-            continue
-        here = [s for s in f.sources if plan.text[s.start:s.end] == s.text]
-        if f.sources and not here:  # another document's finding
-            continue
-        for span in here or [plan.span(0, 0)]:
+        if f.document == plan.document:
+            spans = mine(f.sources)
+            if f.sources and not spans:  # another document of the same name
+                continue
+        else:  # another document's finding that cites a place here (cross-document)
+            spans = mine([r.source for r in f.related if r.document == plan.document])
+            if not spans:
+                continue
+        for span in spans or [plan.span(0, 0)]:
             cid = marker.comment(span, _comment_text(plan, f, span))
             if cid is not None:
                 written.append(Annotation(cid, f, span))
@@ -130,6 +138,10 @@ def _comment_text(plan: Plan, f: Finding, span: Span) -> str:
     """``CODE [category] message``, then the finding's other places (the other side of a
     conflict) by paragraph (docx) or line, with a quote."""
     text = f"{f.code} [{f.category}] {f.message}"
+    if f.document != plan.document:  # a finding about the other document, citing this place
+        text = f"{f.code} [{f.category}] {Path(f.document).name}：{f.message}"
+        return text + "\n见：" + "；".join(f"{Path(f.document).name}“{excerpt(s.text, 40)}”"
+                                        for s in f.sources)
     others = [s for s in f.sources if (s.start, s.end) != (span.start, span.end)]
     if others:
         text += "\n另见：" + "；".join(f"{_where(plan, s)}“{excerpt(s.text, 40)}”"

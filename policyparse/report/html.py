@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from html import escape
 from itertools import groupby
 
-from ..lint.rules.figures import Cite
 from ..model import Block, Finding, Plan, Span, Target
 from . import location
 from .text import excerpt
@@ -51,11 +50,10 @@ def render(plans: Sequence[Plan], findings: Sequence[Finding]) -> str:
             continue
         mine[index[f.document]].append((n, f))
         marks[index[f.document]] += _finding_marks(n, f, f.sources, f"f{n}-")
-        for j, spans in _elsewhere(f, plans):
+        for j, spans in _elsewhere(f, index):
             marks[j] += _finding_marks(n, f, spans, f"f{n}-x{j}-")
             others.setdefault(n, []).extend(
-                [_link(f"f{n}-x{j}-{k}", plans[j], s, other=True) for k, s in enumerate(spans)]
-                or [f'<a href="#d{j}">{escape(plans[j].document)}</a>'])
+                _link(f"f{n}-x{j}-{k}", plans[j], s, other=True) for k, s in enumerate(spans))
     sections = [_section(i, plan, marks[i], mine[i], others) for i, plan in enumerate(plans)]
     switcher = "".join(f'<button type="button" data-doc="d{i}">{escape(_title(p))}</button>'
                        for i, p in enumerate(plans))
@@ -107,22 +105,13 @@ def _finding_marks(n: int, f: Finding, spans: Iterable[Span], ref: str) -> list[
                  f"{f.code} {f.message}", f.severity) for k, s in enumerate(spans)]
 
 
-def _elsewhere(f: Finding, plans: Sequence[Plan]) -> list[tuple[int, list[Span]]]:
-    """The other documents a cross-document finding cites, with the figures it quotes from them.
-
-    Its sources are spans of its own document only; the rules name the other side in the
-    message, as :class:`~policyparse.lint.rules.figures.Cite` writes it (file, quoted text,
-    line).  Rebuilding that citation for each target and fact of the other document finds the
-    spans it quotes; a document named without a figure is linked as a whole."""
-    out = []
-    for j, plan in enumerate(plans if f.category == "cross-document" else ()):
-        if plan.document == f.document or plan.document not in f.message:
-            continue
-        cites = [Cite(plan, "zh"), Cite(plan, "en")]
-        spans = [item.source for item in (*plan.targets, *plan.facts)
-                 if any(c.item(item) in f.message for c in cites)]
-        out.append((j, spans))
-    return out
+def _elsewhere(f: Finding, index: dict[str, int]) -> list[tuple[int, list[Span]]]:
+    """The places in other reported documents that a finding cites, by document."""
+    out: dict[int, list[Span]] = {}
+    for r in f.related:
+        if r.document in index and r.document != f.document:
+            out.setdefault(index[r.document], []).append(r.source)
+    return list(out.items())
 
 
 # --- the text ---------------------------------------------------------------------------------

@@ -36,14 +36,17 @@ def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mappin
     for f in findings:
         path = paths.get(f.document, f.document)
         plan = plans.get(f.document)
-        locations = [_location(plan, path, s) for s in f.sources]
+        own = [_location(plan, path, s) for s in f.sources]
+        # the other side(s) of a conflict, in this file or (cross-document) another
+        others = own[1:] + [_location(plans.get(r.document), paths.get(r.document, r.document),
+                                      r.source) for r in f.related]
         result = {"ruleId": f.code, "ruleIndex": index[f.code], "level": _LEVEL[f.severity],
-                  "message": {"text": f.message}, "locations": locations[:1],
+                  "message": {"text": f.message}, "locations": own[:1],
                   "partialFingerprints": {"policyparse/v1": fingerprint(f)},
                   "properties": {"category": f.category}}
-        if len(locations) > 1:  # the other side(s) of a conflict
+        if others:
             result["relatedLocations"] = [dict(loc, id=i) for i, loc in
-                                          enumerate(locations[1:], start=1)]
+                                          enumerate(others, start=1)]
         results.append(result)
     driver = {"name": "policyparse", "version": __version__,
               "informationUri": "https://github.com/policyparse/policyparse",

@@ -21,9 +21,10 @@ def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mappin
         line, col = location(plan, first)
         out.append(f"{path}:{line}:{col}: {f.code} [{f.category}] {f.message}")
         out.append(f"    | {excerpt(first.text)}")
-        for other in others:
-            oline, ocol = location(plan, other)
-            out.append(f"    = also {path}:{oline}:{ocol}: {excerpt(other.text)}")
+        elsewhere = [(f.document, s) for s in others] + [(r.document, r.source) for r in f.related]
+        for doc, other in elsewhere:
+            oline, ocol = location(plans.get(doc), other)
+            out.append(f"    = also {paths.get(doc, doc)}:{oline}:{ocol}: {excerpt(other.text)}")
     counts = {}
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1

@@ -1,8 +1,9 @@
 """Cross-document rules: documents of the same place that disagree with each other.
 
 Plans are grouped by their region (``meta.region``).  A finding belongs to one document and its
-sources are spans of that document only (reporters locate every source in the finding's file);
-the other document's statement is named in the message with its file, line and text.
+sources are spans of that document; the other document's statements are its ``related`` places
+(reporters link them: SARIF relatedLocations, the other Word copy's comments, the HTML report)
+and are also named in the message with file, line and text, for readers of plain text.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ class CrossDocumentFigures(Rule):
 
     def _say(self, plan: Plan, other: Plan, item, others, why_zh: str, why_en: str):
         mine, theirs = Cite(plan, self.lang), Cite(other, self.lang)
-        return self.finding(plan, [item.source], this=mine.figure(item),
+        return self.finding(plan, [item.source], related=[(other, o.source) for o in others],
+                            this=mine.figure(item),
                             other=theirs.join(theirs.elsewhere(o) for o in others),
                             why=why_zh if self.lang == "zh" else why_en)
 
@@ -191,7 +193,8 @@ class LeadingGroupMismatch(Rule):
             for role, (mine, spans) in stated[a.document].items():
                 theirs = stated[b.document].get(role)
                 if theirs and mine != theirs[0]:
-                    yield self.finding(a, spans, role=role, mine="、".join(sorted(mine)),
+                    yield self.finding(a, spans, related=[(b, s) for s in theirs[1]],
+                                       role=role, mine="、".join(sorted(mine)),
                                        theirs="、".join(sorted(theirs[0])), other=b.document)
 
 
@@ -261,5 +264,7 @@ class AgencyNameMismatch(Rule):
                            for f in sorted(merged)]
                 if all(holders):
                     separate = dict.fromkeys(h[0] for h in holders)
-                    yield self.finding(a, spans, unit=name, other=b.document,
+                    yield self.finding(a, spans, related=[(b, named[b.document][n][0])
+                                                          for n in separate],
+                                       unit=name, other=b.document,
                                        separate="、".join(f"“{n}”" for n in separate))
