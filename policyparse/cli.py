@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import PolicyParseError, UsageError
-from .model import Plan
+from .model import Finding, Plan
 
 if TYPE_CHECKING:
     from .lint.config import LintConfig
@@ -78,28 +78,23 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
-    from .lint import at_or_above, lint_plans
-    from .lint.baseline import filter_new, read, write
+    from .lint import lint_plans
+    from .lint.baseline import write
     from .lint.config import find_config
 
     cfg = find_config()
-    rules = _selected_rules(args, cfg)
-    threshold = args.severity_threshold or cfg.severity_threshold
     if args.annotate:  # a bad --annotate path fails before any work is done
         from .report.docx import annotate, annotation_targets
 
         targets = annotation_targets(args.files, args.annotate)
     plans, paths, failed = _parse_all(args)
-    findings = lint_plans(plans, rules, lang=args.lang or cfg.lang)
     if args.write_baseline:
+        findings = lint_plans(plans, _selected_rules(args, cfg), lang=args.lang or cfg.lang)
         n = write(args.write_baseline, findings)
         print(f"policyparse: wrote {n} accepted finding(s) to {args.write_baseline}",
               file=sys.stderr)
         return 2 if failed else 0
-    baseline = args.baseline or cfg.baseline
-    if baseline:
-        findings = filter_new(findings, read(baseline))
-    findings = at_or_above(findings, threshold)
+    findings = _reported(args, cfg, plans)
     by_doc = {p.document: p for p in plans}
     if args.format == "json":
         from .report.json import render as render_json
@@ -128,6 +123,19 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+
+
+def _reported(args: argparse.Namespace, cfg: LintConfig, plans: list[Plan]) -> list[Finding]:
+    """The findings of the selected rules, less those the baseline accepts, at or above the
+    severity threshold (options win over the configuration)."""
+    from .lint import at_or_above, lint_plans
+    from .lint.baseline import filter_new, read
+
+    findings = lint_plans(plans, _selected_rules(args, cfg), lang=args.lang or cfg.lang)
+    baseline = args.baseline or cfg.baseline
+    if baseline:
+        findings = filter_new(findings, read(baseline))
+    return at_or_above(findings, args.severity_threshold or cfg.severity_threshold)
 
 
 def _selected_rules(args: argparse.Namespace, cfg: LintConfig) -> list[type[Rule]]:
@@ -160,16 +168,15 @@ def _parse_all(args: argparse.Namespace) -> tuple[list[Plan], dict[str, str], bo
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from .batch.store import write_atomic
-    from .lint import lint_plans
     from .lint.config import find_config
     from .report.html import render
 
     cfg = find_config()
-    rules = _selected_rules(args, cfg)
+    _selected_rules(args, cfg)  # an unknown selector fails before any work is done
     plans, _, failed = _parse_all(args)
     if not plans:
         return 2
-    findings = lint_plans(plans, rules, lang=args.lang or cfg.lang)
+    findings = _reported(args, cfg, plans)
     out = Path(args.html)
     try:
         write_atomic(out, render(plans, findings))
@@ -253,6 +260,16 @@ def _reading_options(sp: argparse.ArgumentParser) -> None:
                     help="convert legacy .doc/.wps, RTF and OpenDocument files with LibreOffice")
 
 
+def _finding_options(sp: argparse.ArgumentParser) -> None:
+    """Options of every command that reports findings (configuration keys of the same names)."""
+    sp.add_argument("--select", action="append", help="codes, prefixes, names or categories")
+    sp.add_argument("--ignore", action="append", help="codes, prefixes, names or categories")
+    sp.add_argument("--severity-threshold", choices=("info", "warning", "error"),
+                    help="report (lint: and fail on) findings at or above this severity")
+    sp.add_argument("--baseline", help="leave out findings accepted in this baseline file")
+    sp.add_argument("--lang", choices=("zh", "en"), help="language of the messages")
+
+
 def _reading(args: argparse.Namespace) -> dict:
     return {"timeout": args.timeout or None, "convert": args.convert}
 
@@ -280,13 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     sl = sub.add_parser("lint", help="check plans for inconsistencies before publishing")
     sl.add_argument("files", nargs="+", help="plans; several plans are also checked together")
     sl.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    sl.add_argument("--select", action="append", help="codes, prefixes, names or categories")
-    sl.add_argument("--ignore", action="append", help="codes, prefixes, names or categories")
-    sl.add_argument("--severity-threshold", choices=("info", "warning", "error"),
-                    help="report and fail on findings at or above this severity")
-    sl.add_argument("--baseline", help="ignore findings accepted in this baseline file")
+    _finding_options(sl)
     sl.add_argument("--write-baseline", metavar="FILE", help="accept all current findings")
-    sl.add_argument("--lang", choices=("zh", "en"), help="language of the messages")
     sl.add_argument("--annotate", metavar="PATH",
                     help="also write a .docx copy with a Word comment per finding (several "
                     "inputs: an existing directory, gets <stem>.reviewed.docx each)")
@@ -297,9 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "owners and findings highlighted and linked")
     sh.add_argument("files", nargs="+", help="plans; several plans are also checked together")
     sh.add_argument("--html", required=True, metavar="OUT", help="the HTML file to write")
-    sh.add_argument("--select", action="append", help="codes, prefixes, names or categories")
-    sh.add_argument("--ignore", action="append", help="codes, prefixes, names or categories")
-    sh.add_argument("--lang", choices=("zh", "en"), help="language of the messages")
+    _finding_options(sh)
     _reading_options(sh)
     sh.set_defaults(func=_cmd_report)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -232,6 +233,26 @@ def test_cli_writes_the_report_and_goes_on_after_a_bad_file(tmp_path, capsys):
     assert all("PH001" in text for row, text in page.rows.items() if row.startswith("row-f"))
     assert [p.name for p in out.parent.iterdir()] == ["report.html"]  # no temporary left
     assert main(["report", str(DOCX[0]), "--html", str(out), "--ignore", "NOPE"]) == 2
+
+
+def test_report_leaves_out_baseline_and_below_threshold_findings_as_lint_does(tmp_path,
+                                                                               monkeypatch,
+                                                                               capsys):
+    monkeypatch.chdir(tmp_path)  # no configuration file applies
+    doc, out = str(DOCX[0]), tmp_path / "r.html"
+
+    def rows(*options: str) -> list[str]:
+        assert main(["report", doc, "--html", str(out), *options]) == 0
+        page = Page(out.read_text(encoding="utf-8"))
+        return sorted(t for row, t in page.rows.items() if row.startswith("row-f"))
+
+    everything = rows()
+    assert main(["lint", doc, "--select", "PH", "--write-baseline", "accepted.json"]) == 0
+    rest = rows("--baseline", "accepted.json")
+    assert rest and len(rest) < len(everything) and not any("PH00" in t for t in rest)
+    errors = rows("--severity-threshold", "error")
+    assert main(["lint", doc, "--severity-threshold", "error", "--format", "json"]) == 1
+    assert len(errors) == len(json.loads(capsys.readouterr().out)["findings"]) < len(everything)
 
 
 # --- in Chromium ------------------------------------------------------------------------------
