@@ -253,6 +253,10 @@ class DuplicatedPassage(Rule):
             # there: taken from the list, they are not cut and hashed again.
             at = b.start - bisect_left(breaks, b.start)
             own = shingles[at:at + b.end - b.start - k + 1]
+            # Each repeated shingle adds at least one occurrence beyond the block's own: too few
+            # extra occurrences rule the block out without counting inside it (most blocks).
+            if sum(map(counts.__getitem__, own)) - len(own) < 0.6 * len(set(own)):
+                continue
             inside = Counter(own)
             # A shingle seen twice in the document and at least once outside this block.
             repeated = sum(1 for s, n in inside.items() if counts[s] > n)
