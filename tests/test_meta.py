@@ -7,7 +7,7 @@ from functools import cache
 import pytest
 
 from policyparse.load import load
-from policyparse.meta import _DATA, five_year_plan, gazetteer, meta, read_meta
+from policyparse.meta import _DATA, five_year_plan, gazetteer, meta
 from policyparse.model import Meta
 from policyparse.pipeline import plan_from_document
 
