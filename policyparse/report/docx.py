@@ -4,9 +4,9 @@ A .docx plan is copied (python-docx writes every part it does not change back as
 each finding becomes a comment by ``policyparse`` on the runs of its span; a run is split where
 a span starts or ends inside it, both halves keeping its formatting.  A conflict gets a comment
 at each side, each naming the other; a cross-document finding also gets one at each place it
-cites in the other document, when that document is annotated in the same run.  A plan read from .txt, .pdf or .html is first rendered as
-a new .docx (a paragraph per block, headings in Heading styles, table rows as Word tables) and
-anchored the same way.
+cites in the other document, when that document is annotated in the same run.  A plan read from
+.txt, .pdf or .html is first rendered as a new .docx (a paragraph per block, headings in Heading
+styles, table rows as Word tables) and anchored the same way.
 
 Plan offsets reach the runs through the loader's own reading of each paragraph
 (:func:`~policyparse.load.docx.text_sources`), and a block is used only when that reading gives
@@ -59,8 +59,8 @@ def annotate(plan: Plan, findings: Sequence[Finding], out_path: str | os.PathLik
              source_path: str | os.PathLike | None = None) -> list[Annotation]:
     """Write ``out_path``: the plan as a .docx with one comment per finding source of this plan
     (a finding without sources is put on the first paragraph), and one at each place of this plan
-    that another document's finding cites (its ``related`` places).  ``source_path`` is the file the
-    plan was read from (a .docx is copied from it; default ``plan.document``); it is never
+    that another document's finding cites (its ``related`` places).  ``source_path`` is the file
+    the plan was read from (a .docx is copied from it; default ``plan.document``); it is never
     written to."""
     out = Path(out_path)
     source = Path(source_path or plan.document)
