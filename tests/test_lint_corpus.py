@@ -58,3 +58,23 @@ def test_wrong_family_heading_of_004(plans):
     plan = plans[("004_417ac496b24af2bd", "docx")]
     (f,) = lint_plan(plan, select(["NU002"]))
     assert f.sources[0].text.startswith("3、") and "一、" in f.message
+
+
+@pytest.mark.parametrize("year, flagged", [(2028, True), (2023, True), (2026, False),
+                                           (2035, False), (2033, False)])
+def test_a_goal_without_a_figure_dated_outside_the_period(year, flagged):
+    """004 runs 2024—2026 and its 工作目标 opens with 到2026年 and no figure: a slip of a
+    year or three is flagged on the date itself; a long-range vision is not."""
+    text = (CORPUS / "seeds" / "004_417ac496b24af2bd.txt").read_text(encoding="utf-8")
+    goal = "到2026年，全市知识产权创造、运用"
+    assert text.count(goal) == 1
+    plan = parse(text.replace(goal, goal.replace("2026", str(year))), name="004.txt")
+    found = [f.sources[0].text for f in lint_plan(plan, select(["DT001"]))]
+    assert found == ([f"到{year}年"] if flagged else [])
+
+
+def test_a_vision_sentence_in_the_goals_is_not_a_slip():
+    text = (CORPUS / "seeds" / "004_417ac496b24af2bd.txt").read_text(encoding="utf-8")
+    goal = "到2026年，全市知识产权创造、运用"
+    plan = parse(text.replace(goal, "展望到2028年，全市知识产权创造、运用"), name="004.txt")
+    assert lint_plan(plan, select(["DT001"])) == []

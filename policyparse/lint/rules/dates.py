@@ -11,8 +11,10 @@ from ...extract.deadlines import find_dates
 from ...model import Plan
 from ..registry import Rule, register
 
-# Long-range visions (到2035年基本建成…) legitimately reach past a plan's period.
+# Long-range visions (到2035年基本建成…) legitimately reach past a plan's period; so does a goal
+# more than a plan's length (five years) beyond it, where a slip is a year or three.
 _VISION = regex.compile(r"远景|展望|长远|远期|2035年")
+_VISION_AFTER = 5
 # A phase of the plan's own schedule: 启动部署阶段（2024年1月-2024年5月）.
 _PHASE = regex.compile(r"阶段|步骤|时期|时间安排")
 
@@ -24,9 +26,20 @@ def _issued(plan: Plan) -> tuple[int, int] | None:
     return int(year), int(month)
 
 
+def goal_parts(plan: Plan) -> list[tuple[int, int]]:
+    """The text under headings that state goals (发展目标, 工作目标, 总体目标…), to the next
+    heading of the same or a higher level."""
+    ordered = sorted(plan.headings, key=lambda h: h.source.start)
+    return [(h.source.end, next((g.source.start for g in ordered[i + 1:] if g.level <= h.level),
+                                len(plan.text)))
+            for i, h in enumerate(ordered) if "目标" in h.title]
+
+
 @register
 class DeadlineOutsidePeriod(Rule):
-    """Flags targets due after the plan period ends or before the document was issued.
+    """Flags goals due after the plan period ends or before the document was issued: targets
+    with an explicit deadline, and the 到…年 that opens a goal of a 目标 section even when it
+    has no figure (到2028年，知识产权综合实力达到全省前列).
 
     为什么: a goal dated outside the plan's own period cannot be assessed when the plan is
     evaluated, and usually shows a figure copied from an older or a higher-level plan.
@@ -54,17 +67,30 @@ class DeadlineOutsidePeriod(Rule):
         if period.end is None:
             return
         start = period.start or (issued[0] if issued else None)
+
+        def outside(year: int, lo: int, hi: int) -> bool:
+            if year > period.end + _VISION_AFTER or _VISION.search(plan.text, lo, hi):
+                return False
+            return year > period.end or (issued is not None and year < issued[0])
+
+        judged = set()  # sentences whose targets carry their own deadline
         for t in plan.targets:
             if t.deadline is None or t.deadline_basis != "explicit":
                 continue
             lo, hi = sentence_bounds(plan.text, t.source.start, t.source.end)
-            if _VISION.search(plan.text, lo, hi):
-                continue
-            late = t.deadline > period.end
-            early = issued is not None and t.deadline < issued[0]
-            if late or early:
+            judged.add(lo)
+            if outside(t.deadline, lo, hi):
                 yield self.finding(plan, [t.source], deadline=t.deadline, start=start or "?",
                                    end=period.end)
+        for lo, hi in goal_parts(plan):
+            for d in find_dates(plan.text[lo:hi], lo):
+                if d.kind != "by" or d.year is None:
+                    continue
+                s, e = sentence_bounds(plan.text, d.start, d.end)
+                if s not in judged and outside(d.year, s, e):
+                    judged.add(s)
+                    yield self.finding(plan, [plan.span(d.start, d.end)], deadline=d.year,
+                                       start=start or "?", end=period.end)
 
 
 @register
