@@ -83,18 +83,19 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     from .lint.config import find_config
 
     cfg = find_config()
-    if args.annotate:  # a bad --annotate path fails before any work is done
+    rules = _selected_rules(args, cfg)  # a bad selector or --annotate path fails before any work
+    if args.annotate:
         from .report.docx import annotate, annotation_targets
 
         targets = annotation_targets(args.files, args.annotate)
     plans, paths, failed = _parse_all(args)
     if args.write_baseline:
-        findings = lint_plans(plans, _selected_rules(args, cfg), lang=args.lang or cfg.lang)
+        findings = lint_plans(plans, rules, lang=args.lang or cfg.lang)
         n = write(args.write_baseline, findings)
         print(f"policyparse: wrote {n} accepted finding(s) to {args.write_baseline}",
               file=sys.stderr)
         return 2 if failed else 0
-    findings = _reported(args, cfg, plans)
+    findings = _reported(args, cfg, plans, rules)
     by_doc = {p.document: p for p in plans}
     if args.format == "json":
         from .report.json import render as render_json
@@ -125,13 +126,14 @@ def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _reported(args: argparse.Namespace, cfg: LintConfig, plans: list[Plan]) -> list[Finding]:
-    """The findings of the selected rules, less those the baseline accepts, at or above the
-    severity threshold (options win over the configuration)."""
+def _reported(args: argparse.Namespace, cfg: LintConfig, plans: list[Plan],
+              rules: list[type[Rule]]) -> list[Finding]:
+    """The findings of ``rules``, less those the baseline accepts, at or above the severity
+    threshold (options win over the configuration)."""
     from .lint import at_or_above, lint_plans
     from .lint.baseline import filter_new, read
 
-    findings = lint_plans(plans, _selected_rules(args, cfg), lang=args.lang or cfg.lang)
+    findings = lint_plans(plans, rules, lang=args.lang or cfg.lang)
     baseline = args.baseline or cfg.baseline
     if baseline:
         findings = filter_new(findings, read(baseline))
@@ -172,11 +174,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report.html import render
 
     cfg = find_config()
-    _selected_rules(args, cfg)  # an unknown selector fails before any work is done
+    rules = _selected_rules(args, cfg)  # an unknown selector fails before any work is done
     plans, _, failed = _parse_all(args)
     if not plans:
         return 2
-    findings = _reported(args, cfg, plans)
+    findings = _reported(args, cfg, plans, rules)
     out = Path(args.html)
     try:
         write_atomic(out, render(plans, findings))
