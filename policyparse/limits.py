@@ -8,15 +8,17 @@ which kills the worker, remains.  The ``regex`` module checks for signals while 
 even one long match is interrupted.
 
 A signal handler's exception lands in whatever Python code runs at that instant, and some of
-that code swallows it: a garbage-collector callback or a ``__del__`` only prints "Exception
-ignored", and a library may catch it and raise its own error instead.  So the alarm keeps
-firing every ``_AGAIN`` seconds once the limit has passed, and a block that ends, normally or
-with another error, after the limit has passed raises the :class:`Timeout` on exit.
+that code swallows it: a garbage-collector callback or a ``__del__`` only reports it to
+``sys.unraisablehook`` (which stays quiet about ours), and a library may catch it and raise its
+own error instead.  So the alarm keeps firing every ``_AGAIN`` seconds once the limit has
+passed, and a block that ends, normally or with another error, after the limit has passed
+raises the :class:`Timeout` on exit.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from types import TracebackType
 
@@ -38,12 +40,24 @@ class time_limit:  # noqa: N801 - used as a context manager, like contextlib's
         return Timeout(self.path, f"processing took longer than the limit of {self.seconds:g} s")
 
     def _alarm(self, signum, frame) -> None:
-        if self.open:
-            self.expired = True
+        if not self.open:
+            return
+        self.expired = True
+        # Raised in __enter__ (the limit passed before it returned, on a busy machine) or in
+        # __exit__ before it disarms, the Timeout would leave the alarm armed for code after
+        # the block; the body raises it at the next alarm, __exit__ once disarmed.
+        if frame is None or frame.f_code not in _OWN:
             raise self._timeout()
+
+    def _unraisable(self, info) -> None:
+        """A Timeout that code such as a ``__del__`` swallowed is dropped without the usual
+        "Exception ignored" traceback on stderr: the block raises it again."""
+        if not isinstance(info.exc_value, Timeout):
+            self.hook(info)
 
     def __enter__(self) -> time_limit:
         if self.enabled:
+            self.hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
             self.previous = signal.signal(signal.SIGALRM, self._alarm)
             self.open = True
             signal.setitimer(signal.ITIMER_REAL, self.seconds, _AGAIN)
@@ -53,12 +67,15 @@ class time_limit:  # noqa: N801 - used as a context manager, like contextlib's
                  trace: TracebackType | None) -> None:
         if not self.enabled:
             return
-        try:
-            self.open = False  # an alarm that is already pending does nothing from here on
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
+        self.open = False  # an alarm that is already pending does nothing from here on
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
+        sys.unraisablehook = self.hook
         # After the limit, any other error is most likely the Timeout re-wrapped by a library
         if self.expired and (kind is None or issubclass(kind, Exception)) \
                 and not isinstance(error, Timeout):
             raise self._timeout() from error
+
+
+_OWN = frozenset(m.__code__ for m in (time_limit.__enter__, time_limit.__exit__,
+                                      time_limit._unraisable))

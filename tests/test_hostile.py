@@ -13,7 +13,9 @@ import io
 import os
 import shutil
 import signal
+import sys
 import time
+import types
 import zipfile
 from pathlib import Path
 
@@ -341,3 +343,35 @@ def test_a_block_that_finishes_after_swallowing_the_timeout_still_fails():
     assert isinstance(err.value.__cause__, ValueError)
     with time_limit(1, "doc.txt"):  # a block inside its limit is untouched
         _busy(0.01)
+
+
+@pytest.mark.parametrize("method", ["__enter__", "__exit__"])
+def test_an_alarm_inside_the_limit_itself_does_not_leave_the_timer_armed(method):
+    """The handler may run before ``__enter__`` returns (a short limit on a busy machine) or as
+    ``__exit__`` starts, before it disarms: raising there would leave the alarm armed for the
+    code after the block, so it must not; the body or ``__exit__`` raises the Timeout."""
+    before = signal.getsignal(signal.SIGALRM)
+    limit, went_on = time_limit(30, "doc.txt"), False
+    with pytest.raises(Timeout, match="doc.txt"):
+        with limit:
+            inside = types.SimpleNamespace(f_code=getattr(time_limit, method).__code__)
+            limit._alarm(signal.SIGALRM, inside)  # as if it fired in that method
+            went_on = True
+    assert went_on
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is before
+
+
+def test_a_timeout_swallowed_by_a_finaliser_leaves_stderr_clean(capfd, monkeypatch):
+    """CPython reports an error raised in ``__del__`` as "Exception ignored …" on stderr: the
+    CLI promises one line per bad file, so the limit's own Timeout is dropped there quietly."""
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)  # pytest's would capture
+    class Slow:
+        def __del__(self):
+            _busy(0.5)  # the first alarm fires in here
+
+    with pytest.raises(Timeout):
+        with time_limit(0.02, "doc.txt"):
+            Slow()
+            _busy(1)
+    assert capfd.readouterr().err == ""
