@@ -347,7 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     se = sub.add_parser("eval", help="score extraction against gold annotations")
     se.add_argument("--gold", default="corpora/gold", help="directory of *.gold.json")
-    se.add_argument("--forms", default="txt", help="comma-separated: txt,docx,pdf")
+    se.add_argument("--forms", default="txt", help="comma-separated forms to score: txt,html,docx,pdf "
+                    "(html only for documents whose original is a web page)")
     se.add_argument("--lint", action="store_true", help="also score the linter's findings")
     se.add_argument("--format", choices=("text", "json"), default="text")
     se.set_defaults(func=_cmd_eval)

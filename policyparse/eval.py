@@ -18,8 +18,11 @@ from rapidfuzz import fuzz
 
 from .model import Finding, Plan
 
-FORMS = ("txt", "docx", "pdf")
-_FORM_DIRS = {"txt": "seeds", "docx": "docx", "pdf": "pdf"}
+FORMS = ("txt", "html", "docx", "pdf")
+# Where each form of a gold document lives, beside the gold folder.  Every document has txt, docx
+# and pdf forms; html only where the original is a web page (a form a document lacks is skipped).
+_FORM_DIRS = {"txt": "seeds", "html": "html", "docx": "docx", "pdf": "pdf"}
+_OPTIONAL_FORMS = frozenset({"html"})
 _WS = regex.compile(r"\s+")
 FUZZY_THRESHOLD = 90
 
@@ -257,6 +260,8 @@ def evaluate(gold_dir: str | Path, forms: Iterable[str] = ("txt",), *, lint: boo
     for gold in load_gold(gold_dir):
         for form in forms:
             path = form_path(gold_dir, gold, form)
+            if form in _OPTIONAL_FORMS and not path.exists():
+                continue
             try:
                 plan = parser(path)
             except Exception as err:  # one broken form must not hide the others' scores
@@ -323,28 +328,31 @@ def to_json(results: list[DocResult]) -> dict:
     }
 
 
-_ACC_TITLES = {"heading_levels": "head-level", "target_value_deadline": "targ-val+dl",
-               "fact_value_as_of": "fact-val+as", "meta": "meta"}
+_ACC_TITLES = {"heading_levels": "levels", "target_value_deadline": "target-value",
+               "fact_value_as_of": "fact-value", "meta": "meta"}
 
 
 def to_text(results: list[DocResult]) -> str:
-    """A fixed-width table: one row per document and form, then the per-form totals."""
+    """A table: one row per document and form, then the per-form totals (micro-averaged)."""
     lists = ["headings", "tasks", "owners", "targets", "facts", "defects"]
     accs = ["heading_levels", "target_value_deadline", "fact_value_as_of", "meta"]
     shown = [k for k in lists if any(k in r.scores for r in results)]
-    head = f"{'document':<24}{'form':<6}" + "".join(f"{k[:9]:>10}" for k in shown) + \
-        "".join(f"{_ACC_TITLES[a]:>11}" for a in accs)
-    lines = ["F1 per list (P/R in --format json); accuracies on matched items", head,
+    names = [Path(r.document).stem for r in results]
+    width = max([len(n) for n in names] + [len("document")]) + 2
+    cols = shown + [_ACC_TITLES[a] for a in accs]
+    cell = max(len(c) for c in cols) + 2
+    head = f"{'document':<{width}}{'form':<6}" + "".join(f"{c:>{cell}}" for c in cols)
+    lines = ["F1 per list (P/R and counts in --format json); accuracies on matched items", head,
              "-" * len(head)]
 
     def row(name: str, form: str, scores: dict, acc: dict) -> str:
-        return f"{name[:23]:<24}{form:<6}" + "".join(
-            f"{scores[k].f1:>10.3f}" if k in scores else f"{'-':>10}" for k in shown) + "".join(
-            f"{acc[a].value:>11.3f}" if a in acc else f"{'-':>11}" for a in accs)
+        return f"{name:<{width}}{form:<6}" + "".join(
+            f"{scores[k].f1:>{cell}.3f}" if k in scores else f"{'-':>{cell}}" for k in shown) + \
+            "".join(f"{acc[a].value:>{cell}.3f}" if a in acc else f"{'-':>{cell}}" for a in accs)
 
-    for r in results:
-        lines.append(f"{r.document[:23]:<24}{r.form:<6}ERROR {r.error}" if r.error
-                     else row(r.document, r.form, r.scores, r.accuracies))
+    for name, r in zip(names, results):
+        lines.append(f"{name:<{width}}{r.form:<6}ERROR {r.error}" if r.error
+                     else row(name, r.form, r.scores, r.accuracies))
     lines.append("-" * len(head))
     for form, v in summarise(results).items():
         lines.append(row("ALL", form, v["scores"], v["accuracies"]) +

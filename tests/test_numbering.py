@@ -40,8 +40,8 @@ from policyparse.structure.numbering import (bare_title, chinese_value, first_cl
     ("——知识产权管理全面提升。", "dash", None, "——", "知识产权管理全面提升。"),
     ("专栏1 知识产权保护重点工程", "box", 1, "专栏1", "知识产权保护重点工程"),
     ("附件", "appendix", None, "附件", ""),
-    ("附件2：任务分工表", "appendix", 2, "附件2", "任务分工表"),
-    ("附件:宜都市领导小组成员名单", "appendix", None, "附件", "宜都市领导小组成员名单"),
+    ("附件2：任务分工表", "appendix", 2, "附件2：", "任务分工表"),
+    ("附件:宜都市领导小组成员名单", "appendix", None, "附件:", "宜都市领导小组成员名单"),
 ])
 def test_marker(text, family, value, label, title):
     m = parse_marker(text)
@@ -93,9 +93,9 @@ def test_marker_is_a_prefix_of_the_text(text):
 
 
 def test_every_gold_heading_label_is_recognised(doc_stem):
-    """Each gold heading quote (except the 附件 title line) starts with its gold label."""
+    """Each gold heading quote (except an annex's title line) starts with its gold label."""
     for h in gold(doc_stem)["headings"]:
-        if h["label"] == "附件":
+        if h["label"].startswith("附件"):
             continue
         m = parse_marker(h["quote"])
         assert m is not None and m.label.replace(" ", "") == h["label"], h

@@ -8,8 +8,13 @@ family can be in the outline:
 - ``heading``: always a heading (第X章, 第X节, 第X部分, 专栏N boxes, 附件 appendices);
 - ``structural``: a heading when the line is a bare title, an item when it carries its own text
   (一、, （一）);
-- ``nesting``: a heading only when it heads further numbered items, else an item (1., （1）, ①);
-- ``item``: never a heading (第X条 articles, 一是 items, —— bullets).
+- ``nesting``: a heading only when it heads further numbered items, else an item (1., （1）, ①,
+  一是, 一要);
+- ``item``: never a heading (第X条 articles, —— bullets).
+
+Run-in enumerations (``信息报送的原则：一是及时报送。…二是准确报送。…``) number items inside a
+paragraph: :func:`numbered_blocks` splits such a paragraph at each ordinal of the sequence, so the
+items are entries like those that open a paragraph of their own.
 """
 
 from __future__ import annotations
@@ -44,12 +49,13 @@ FAMILIES: tuple[Family, ...] = (
     Family("part", "heading", rf"第\s*{_NUM}\s*部分"),
     Family("article", "item", rf"第\s*{_NUM}\s*条"),
     # 附件 alone, 附件2, 附件：… ; not 附件的… inside a sentence.
-    Family("appendix", "heading", rf"附\s*[件表]\s*{_NUM}?(?=$|[\s:：])"),
+    Family("appendix", "heading", rf"附\s*[件表]\s*{_NUM}?(?:[:：]|(?=$|\s))"),
     Family("box", "heading", rf"专栏\s*{_NUM}"),
     Family("cn_dun", "structural", rf"{_CN}\s*[、．.]"),
     Family("cn_paren", "structural", rf"[（(]\s*{_CN}\s*[）)]"),
-    # 一是 items count only at the start of a block: inside a paragraph they are prose.
-    Family("shi", "item", r"[一二三四五六七八九十]+是"),
+    # 一是 / 一要 run-in items: at the start of a block, or inside one as an ordered run (below).
+    Family("shi", "nesting", r"[一二三四五六七八九十]+是"),
+    Family("yao", "nesting", r"[一二三四五六七八九十]+要(?![求素点件])"),
     Family("arabic_paren", "nesting", rf"[（(]\s*{_AR2}\s*[）)]|[⑴-⒇]"),
     # 1. 1、 1． and ⒈ are one family; a dot followed by a digit is a decimal (1.5亿元, 3.15).
     Family("arabic", "nesting", rf"{_AR}\s*(?:、|[.．](?![0-9０-９]))|[⒈-⒛]"),
@@ -77,7 +83,7 @@ class Marker(NamedTuple):
     @property
     def number(self) -> str:
         """The label without its trailing punctuation: 12, 一是, （五）, 第三条, 附件2."""
-        return self.label.rstrip("、.．").strip() or self.label
+        return self.label.rstrip("、.．:：").strip() or self.label
 
 
 def parse_marker(text: str) -> Marker | None:
@@ -174,6 +180,7 @@ class NumberedBlock(NamedTuple):
     block: Block
     text: str
     marker: Marker | None
+    run_in: bool = False  # the paragraph goes on with the items of a run-in enumeration
 
 
 # A table-of-contents line: a title, leader dots (or a wide gap) and a page number.
@@ -184,7 +191,9 @@ _TOC_ENTRY = regex.compile(r"(?r)(?:[.．…·・]{2,}|\s{2,})\s*\d{1,4}$")
 
 @per_plan(lambda plan: (plan.text, tuple(plan.blocks)))  # read by the outline, then the tasks
 def numbered_blocks(plan: Plan) -> list[NumberedBlock]:
-    """Every prose block of the plan (tables and captions left out) with its marker, if any.
+    """Every prose block of the plan (tables and captions left out) with its marker, if any;
+    a paragraph with a run-in enumeration is split into one entry per item (the text before the
+    first item, if any, keeps an entry of its own).
 
     Table-of-contents lines keep no marker: they repeat the headings, they are not headings."""
     text = plan.text
@@ -196,5 +205,31 @@ def numbered_blocks(plan: Plan) -> list[NumberedBlock]:
         marker = parse_marker(t)
         if marker is not None and _TOC_ENTRY.search(t, marker.title_start + 1):
             marker = None
-        out.append(NumberedBlock(b, t, marker))
+        cuts = run_in_items(t)
+        if not cuts:
+            out.append(NumberedBlock(b, t, marker))
+            continue
+        bounds = ([0] if cuts[0] > 0 else []) + cuts + [len(t)]
+        for lo, hi in zip(bounds, bounds[1:]):
+            part = t[lo:hi].rstrip()
+            piece = b.model_copy(update={"start": b.start + lo, "end": b.start + lo + len(part)})
+            out.append(NumberedBlock(piece, part, parse_marker(part), run_in=lo not in cuts))
     return out
+
+
+# An ordinal that opens a clause inside a paragraph (一是, 二要): after 。；： or at the start.
+_RUN_IN = regex.compile(r"(?:^|(?<=[。；;：:]\s*))([一二三四五六七八九十]+)([是要])(?![求素点件])")
+
+
+def run_in_items(text: str) -> list[int]:
+    """Offsets in ``text`` (a paragraph) where the items of a run-in enumeration start: a run of
+    一是 / 二是 / 三是 … (or 一要 …) in order, at least two, that starts with 一 and opens clauses.
+    Empty when the paragraph has none (or only the one that opens it)."""
+    found: dict[str, list[int]] = {}
+    for m in _RUN_IN.finditer(text):
+        seq = found.setdefault(m.group(2), [])
+        if numeral_value(m.group(1)) == len(seq) + 1:
+            seq.append(m.start())
+    runs = [seq for seq in found.values() if len(seq) >= 2]
+    cuts = sorted(pos for seq in runs for pos in seq)
+    return [] if cuts == [0] else cuts

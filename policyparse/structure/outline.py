@@ -24,6 +24,7 @@ from itertools import islice
 from ..model import Heading, Plan
 from ..pipeline import component
 from .numbering import Marker, NumberedBlock, bare_title, first_clause, numbered_blocks
+from .parts import part_kind
 
 _LIST_ENTRY_END = ("；", ";", "，", ",", "、")
 
@@ -64,7 +65,8 @@ def build_headings(entries: list[NumberedBlock], plan: Plan) -> list[Heading]:
                 title, end = nxt_title, nxt.block.end
         sibling = _tolerated_sibling(entries, i, m, title, stack, last_seen)
         if sibling is None and (_ends_a_list(entries, m, last_seen.get(m.family), stack) or
-                                not _is_heading(entries, i, m, title, bare_appendix)):
+                                not _is_heading(entries, i, m, title, bare_appendix,
+                                                {o.family for o in stack})):
             last_seen[m.family] = (m.value, i)
             continue
         family = sibling.family if sibling else m.family
@@ -81,7 +83,8 @@ def build_headings(entries: list[NumberedBlock], plan: Plan) -> list[Heading]:
             stack.pop()
         if title is None:  # a chapter line that runs on: its first clause
             title = first_clause(entry.text[m.title_start:])
-        heading = Heading(id=f"h{len(headings) + 1}", level=level, label=m.label, title=title,
+        heading = Heading(id=f"h{len(headings) + 1}", level=level, label=m.label,
+                          family=family, value=m.value, title=title,
                           parent=stack[-1].heading.id if stack else None,
                           source=plan.span(block.start, end))
         headings.append(heading)
@@ -100,22 +103,33 @@ def _ends_a_list(entries: list[NumberedBlock], m: Marker, prev: tuple[int | None
 
 
 def _is_heading(entries: list[NumberedBlock], i: int, m: Marker, title: str | None,
-                bare_appendix: bool) -> bool:
+                bare_appendix: bool, open_families: set[str]) -> bool:
     if m.role == "item":
         return False
     if m.family == "appendix":
         # 附件：名单 at the end of the body lists the attachments; the appendix itself opens with
-        # a bare 附件 line.  Without such a line the listed form is the only heading there is.
-        return not (bare_appendix and _listed(entries[i]))
+        # a bare 附件 line (or 附件1：, when the list is 附件：1.… 2.…).  Without such a line the
+        # listed form is the only heading there is.
+        numbered_later = m.value is None and any(
+            e.marker and e.marker.family == "appendix" and e.marker.value is not None
+            for e in islice(entries, i + 1, None))
+        return not (numbered_later or bare_appendix and _listed(entries[i]))
     if m.role == "heading":
         return True
-    if title is None:  # the number leads a paragraph: an item
-        return False
-    if m.role == "structural":
+    if entries[i].run_in and part_kind(title or ""):
+        return False  # （三）基本原则。一是…二是…: a preamble unit, its run-in items no sections
+    if title is not None and m.role == "structural":
         return True
-    # nesting (1., （1）, ①): a heading when it heads further items
-    nxt = next((e.marker for e in islice(entries, i + 1, None) if e.marker), None)
-    return nxt is not None and nxt.family != m.family and nxt.role in ("item", "nesting")
+    # A run-in paragraph (（二）成立办公室。…) or a nesting label (1., （1）, ①): a heading when it
+    # heads further items: the next numbered entry is of a family not open above it, and no
+    # paragraph that introduces run-in items of its own (…存在问题：一是…二是…) stands between.
+    for e in islice(entries, i + 1, None):
+        if e.marker is not None:
+            return e.marker.family != m.family and e.marker.family not in open_families and \
+                e.marker.role in ("item", "nesting")
+        if e.run_in:
+            return False
+    return False
 
 
 def _tolerated_sibling(entries: list[NumberedBlock], i: int, m: Marker, title: str | None,
@@ -145,5 +159,5 @@ def _tolerated_sibling(entries: list[NumberedBlock], i: int, m: Marker, title: s
 
 def _listed(entry: NumberedBlock) -> bool:
     """附件：… (with a colon) lists an attachment; a bare 附件 line opens one."""
-    gap = entry.text[len(entry.marker.label):entry.marker.title_start]
-    return ":" in gap or "：" in gap
+    head = entry.text[:entry.marker.title_start]
+    return ":" in head or "：" in head

@@ -1,0 +1,65 @@
+"""The parts of a document and its genre: which parts state the situation, frame the work, define
+terms or prescribe action, from the vocabulary of heading titles (``data/parts.toml``).
+
+A part is a heading and its subtree, or a run-in numbered item whose short title names it
+(``（一）指导思想。…``).  Its kind comes from its own title; a heading without a kind of its own
+is an action part unless a part above it says otherwise.  The genre decides whether a document
+prescribes work at all: a regulation (办法, 条例, 细则, or a body of 第X条 articles) states rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import regex
+
+from ..data import alternation, load as load_data
+from ..model import Plan
+
+Kind = Literal["background", "preamble", "awareness", "definitions"]
+KINDS: tuple[Kind, ...] = ("background", "preamble", "awareness", "definitions")
+# Kinds whose whole subtree stays out of the work (a preamble part covers only its own text: a
+# plan that lost its task chapter's heading nests the tasks under its goals section).
+SUBTREE_KINDS: frozenset[Kind] = frozenset({"background", "awareness", "definitions"})
+# A document with this many 第X条 articles is a regulation whatever its title says.
+ARTICLES_OF_A_REGULATION = 3
+
+
+@dataclass(frozen=True)
+class _KindVocabulary:
+    pattern: regex.Pattern
+    max_title: int | None
+
+
+@cache
+def _vocabulary() -> dict[Kind, _KindVocabulary]:
+    data = load_data("parts.toml")
+    return {k: _KindVocabulary(regex.compile(alternation(data[k]["phrases"])),
+                               data[k].get("max_title")) for k in KINDS}
+
+
+@cache
+def _rule_genres() -> regex.Pattern:
+    return regex.compile(f"(?:{alternation(load_data('parts.toml')['genres']['rules'])})$")
+
+
+def phrases(kind: Kind) -> list[str]:
+    return load_data("parts.toml")[kind]["phrases"]
+
+
+def part_kind(title: str) -> Kind | None:
+    """The kind of part a heading (or run-in item) title names, if any."""
+    for kind, vocab in _vocabulary().items():
+        if (vocab.max_title is None or len(title) <= vocab.max_title) and \
+                vocab.pattern.search(title):
+            return kind
+    return None
+
+
+def states_rules(plan: Plan, articles: int) -> bool:
+    """Whether the document is a regulation (no tasks): its kind says so, or ``articles`` (the
+    count of its 第X条 articles) does."""
+    kind = plan.meta.doc_type or ""
+    return bool(_rule_genres().search(kind)) or articles >= ARTICLES_OF_A_REGULATION
