@@ -23,9 +23,13 @@ if TYPE_CHECKING:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from .pipeline import DEFAULT_PIPELINE, parse
+    from .pipeline import DEFAULT_PIPELINE, parse, resolve
 
-    pipeline = args.pipeline.split(",") if args.pipeline else DEFAULT_PIPELINE
+    pipeline = [c.strip() for c in args.pipeline.split(",")] if args.pipeline else DEFAULT_PIPELINE
+    try:
+        resolve(pipeline)
+    except ValueError as err:
+        return _usage(str(err))
     status = 0
     for path in args.files:
         try:
@@ -292,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("files", nargs="+", help=".txt, .docx, .pdf or .html files")
     sp.add_argument("--format", choices=("text", "json"), default="text")
     sp.add_argument("--no-blocks", action="store_true", help="leave the block list out of JSON")
-    sp.add_argument("--pipeline", help="comma-separated components to run (default: all)")
+    sp.add_argument("--pipeline", help="comma-separated components to run, each with those it "
+                    "needs: meta, outline, tasks, owners, targets, facts (default: all)")
     _reading_options(sp)
     sp.set_defaults(func=_cmd_parse)
 

@@ -3,6 +3,8 @@
 As in spaCy, each component takes the plan and returns it enriched, owns one concern and is
 testable alone; the pipeline is a list of component names, so a caller can choose and order
 steps (``parse(path, pipeline=["meta", "outline"])``) instead of threading flags through code.
+A component declares what it reads (spaCy's ``requires``): ``pipeline=["tasks"]`` runs the
+outline and meta it needs first, rather than silently finding no tasks.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .model import Plan
 
 Component = Callable[[Plan], Plan]
 COMPONENTS: dict[str, Component] = {}
+REQUIRES: dict[str, tuple[str, ...]] = {}  # component → the components whose output it reads
 
 # Modules that register components when imported; listed here so the registry is complete.
 _COMPONENT_MODULES = ("policyparse.meta", "policyparse.structure.outline",
@@ -26,14 +29,34 @@ _COMPONENT_MODULES = ("policyparse.meta", "policyparse.structure.outline",
 DEFAULT_PIPELINE: tuple[str, ...] = ("meta", "outline", "tasks", "owners", "targets", "facts")
 
 
-def component(name: str) -> Callable[[Component], Component]:
-    """Register a pipeline component under ``name``."""
+def component(name: str, requires: tuple[str, ...] = ()) -> Callable[[Component], Component]:
+    """Register a pipeline component under ``name``; ``requires`` names the components whose
+    output it reads, which :func:`resolve` runs before it."""
 
     def register(fn: Component) -> Component:
         COMPONENTS[name] = fn
+        REQUIRES[name] = requires
         return fn
 
     return register
+
+
+def resolve(pipeline: Iterable[str]) -> list[str]:
+    """``pipeline`` with every component's requirements run before it (each component once, in
+    the caller's order otherwise); an unknown name raises :class:`ValueError`."""
+    out: list[str] = []
+
+    def add(name: str) -> None:
+        if name in out:
+            return
+        get_component(name)
+        for required in REQUIRES[name]:
+            add(required)
+        out.append(name)
+
+    for name in pipeline:
+        add(name)
+    return out
 
 
 def get_component(name: str) -> Component:
@@ -54,8 +77,8 @@ def plan_from_document(doc: Document) -> Plan:
 
 
 def run(plan: Plan, pipeline: Iterable[str] = DEFAULT_PIPELINE) -> Plan:
-    for name in pipeline:
-        plan = get_component(name)(plan)
+    for name in resolve(pipeline):
+        plan = COMPONENTS[name](plan)
     return plan
 
 
@@ -66,6 +89,8 @@ def parse(source: Source, *, name: str | None = None,
 
     ``timeout`` (seconds): a document that takes longer raises
     :class:`~policyparse.errors.Timeout`.  ``convert``: legacy .doc/.wps, RTF and OpenDocument
-    files are converted by LibreOffice (``soffice``) instead of refused."""
+    files are converted by LibreOffice (``soffice``) instead of refused.  An unknown component
+    raises :class:`ValueError` before the source is read."""
+    steps = resolve(pipeline)
     with time_limit(timeout, name or source_name(source)):
-        return run(plan_from_document(load(source, name=name, convert=convert)), pipeline)
+        return run(plan_from_document(load(source, name=name, convert=convert)), steps)

@@ -35,7 +35,7 @@ _OPEN_BRACKETS = "（(〔【[［"
 _CLOSE_BRACKETS = "）)〕】]］"
 
 
-@component("tasks")
+@component("tasks", requires=("meta", "outline"))
 def tasks(plan: Plan) -> Plan:
     plan.tasks = find_tasks(plan)
     return plan
