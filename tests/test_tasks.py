@@ -226,3 +226,20 @@ def test_any_mix_of_numbered_lines_keeps_the_contract(lines):
     assert assert_spans_exact(plan.headings, plan.text) == len(plan.headings)
     levels = {h.id: h.level for h in plan.headings}
     assert all(levels[h.parent] < h.level for h in plan.headings if h.parent)
+
+
+def test_emergency_plan_with_decimal_sections():
+    """1 总则 / 1.1 编制目的 / 3.1.1 监测: levels from the depth of each decimal, 总则 is the
+    preamble, and the leaf sections of the rest are the work."""
+    text = "\n".join([
+        "某市突发环境事件应急预案", "1 总则", "1.1 编制目的", "为健全应对机制，制定本预案。",
+        "1.2 适用范围", "本预案适用于本市行政区域。", "2 组织指挥体系", "2.1 市级指挥机构",
+        "市生态环境局负责组织指导应对工作。", "3 监测预警", "3.1 监测和风险分析", "3.1.1 监测",
+        "加强日常监测。", "3.1.2 风险分析", "开展风险分析。", "3.2 预警", "及时发布预警信息。",
+        "4 附则", "4.1 预案解释", "本预案由市生态环境局负责解释。"])
+    plan = parse(text, pipeline=PIPELINE)
+    check_contract(plan)
+    assert [(h.label, h.level) for h in plan.headings] == [
+        ("1", 1), ("1.1", 2), ("1.2", 2), ("2", 1), ("2.1", 2), ("3", 1), ("3.1", 2),
+        ("3.1.1", 3), ("3.1.2", 3), ("3.2", 2), ("4", 1), ("4.1", 2)]
+    assert [t.title for t in plan.tasks] == ["市级指挥机构", "监测", "风险分析", "预警"]

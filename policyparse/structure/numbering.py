@@ -57,6 +57,12 @@ FAMILIES: tuple[Family, ...] = (
     Family("shi", "nesting", r"[一二三四五六七八九十]+是"),
     Family("yao", "nesting", r"[一二三四五六七八九十]+要(?![求素点件])"),
     Family("arabic_paren", "nesting", rf"[（(]\s*{_AR2}\s*[）)]|[⑴-⒇]"),
+    # Decimal sections (1.2, 1.2.3) of emergency plans and standards: one family per depth; the
+    # value is the last number.  A space must follow: 1.5亿元 and 3.15日 are amounts and dates.
+    Family("decimal3", "structural", rf"{_AR2}[.．]{_AR2}[.．]{_AR2}(?=[ \t\u3000]+\S)"),
+    Family("decimal2", "structural", rf"{_AR2}[.．]{_AR2}(?=[ \t\u3000]+\S)"),
+    # Their top level, 1 总则: a number, a space and a short title alone on the line.
+    Family("decimal1", "structural", rf"{_AR2}(?=[ \t\u3000]+\p{{Han}}{{2,15}}$)"),
     # 1. 1、 1． and ⒈ are one family; a dot followed by a digit is a decimal (1.5亿元, 3.15).
     Family("arabic", "nesting", rf"{_AR}\s*(?:、|[.．](?![0-9０-９]))|[⒈-⒛]"),
     Family("arabic_rparen", "nesting", rf"{_AR2}[)）]"),
@@ -94,10 +100,10 @@ def parse_marker(text: str) -> Marker | None:
     if m is None:
         return None
     label = m.group().rstrip()
-    numeral = _NUMERAL.search(label)
+    numerals = _NUMERAL.findall(label)  # the last: 2 of 1.2
     value = None
-    if numeral is not None:
-        value = numeral_value(numeral.group())
+    if numerals:
+        value = numeral_value(numerals[-1])
         if value is None:  # 一二、 and the like: characters of a numeral, not a number
             return None
     gap = _TITLE_GAP.match(text, m.end())

@@ -79,20 +79,36 @@ def action_entries(plan: Plan, entries: list[NumberedBlock],
 
 def _unit_end(entries: list[NumberedBlock], heads: list[Heading | None], i: int,
               subtree: bool) -> int:
-    """Where the unit that starts at entry ``i`` ends: a heading's own text (with the 专栏 boxes
-    in it) runs to the next heading (its subtree: to the next heading not below it); a run-in
-    item's to its next sibling or the next heading."""
+    """Where the unit that starts at entry ``i`` ends.
+
+    A heading's unit is its subtree (the 专栏 boxes in it included) for the kinds that always
+    cover it; a preamble heading's ends earlier, at the first heading beneath it that has
+    numbered entries of its own — a plan that lost its task chapter's heading nests its task
+    sections under the goals, while the plain sub-sections of 总则 (编制目的) stay preamble.  A
+    run-in item's unit runs to its next sibling or the next heading."""
     h = heads[i]
     family = entries[i].marker.family
     for j in range(i + 1, len(entries)):
         hj = heads[j]
-        if h is not None:
-            if hj is not None and entries[j].marker.family != "box" and (
-                    not subtree or hj.level <= h.level):
+        if h is None:
+            if hj is not None or (entries[j].marker and entries[j].marker.family == family):
                 return j
-        elif hj is not None or (entries[j].marker and entries[j].marker.family == family):
+        elif hj is not None and entries[j].marker.family != "box" and (
+                hj.level <= h.level or not subtree and _has_entries(entries, heads, j)):
             return j
     return len(entries)
+
+
+def _has_entries(entries: list[NumberedBlock], heads: list[Heading | None], j: int) -> bool:
+    """Whether the heading at entry ``j`` has numbered entries (items or headings) in its
+    section, before the next heading at its level or above."""
+    level = heads[j].level
+    for k in range(j + 1, len(entries)):
+        if heads[k] is not None and heads[k].level <= level:
+            return False
+        if entries[k].marker is not None and entries[k].marker.family != "box":
+            return True
+    return False
 
 
 def _leaf_tasks(plan: Plan, entries: list[NumberedBlock], heads: list[Heading | None],
