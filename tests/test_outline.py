@@ -170,3 +170,14 @@ def test_state_council_opinion_run_in_items_are_not_headings():
     assert [(h.level, h.label) for h in plan.headings] == [
         (1, "一、"), (1, "二、"), (1, "三、"), (1, "四、"), (1, "五、"), (1, "六、")]
     assert plan.headings[-1].title == "加强组织实施"
+
+
+def test_one_sentence_items_followed_by_their_siblings_are_not_headings():
+    """（二十）财税部门要落实优惠政策。 reads like a title, but its next sibling follows at once:
+    it heads nothing.  A title line with text or items beneath stays a heading."""
+    text = "\n".join([
+        "七、关于财政税收", "（二十）财税部门要认真落实现行税收优惠政策。",
+        "（二十一）转制前由财政负担的住房补贴，转制后继续由财政部门在预算中拨付。",
+        "八、关于组织领导", "（二十二）加强统筹协调。", "各地要建立协调机制。"])
+    plan = parse(text, pipeline=["outline"])
+    assert [h.label for h in plan.headings] == ["七、", "八、", "（二十二）"]

@@ -119,7 +119,10 @@ def _is_heading(entries: list[NumberedBlock], i: int, m: Marker, title: str | No
     if entries[i].run_in and part_kind(title or ""):
         return False  # （三）基本原则。一是…二是…: a preamble unit, its run-in items no sections
     if title is not None and m.role == "structural":
-        return True
+        # A one-sentence item (（二十）财税部门应落实优惠政策。) followed at once by its next
+        # sibling has nothing beneath it: no heading.
+        nxt = entries[i + 1].marker if i + 1 < len(entries) else None
+        return not (entries[i].text.endswith("。") and nxt is not None and nxt.family == m.family)
     # A run-in paragraph (（二）成立办公室。…) or a nesting label (1., （1）, ①): a heading when it
     # heads further items: the next numbered entry is of a family not open above it, and no
     # paragraph that introduces run-in items of its own (…存在问题：一是…二是…) stands between.
