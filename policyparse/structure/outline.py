@@ -119,13 +119,22 @@ def _is_heading(entries: list[NumberedBlock], i: int, m: Marker, title: str | No
     if entries[i].run_in and part_kind(title or ""):
         return False  # （三）基本原则。一是…二是…: a preamble unit, its run-in items no sections
     if title is not None and m.role == "structural":
-        # A one-sentence item (（二十）财税部门应落实优惠政策。) followed at once by its next
-        # sibling has nothing beneath it: no heading.
-        nxt = entries[i + 1].marker if i + 1 < len(entries) else None
-        return not (entries[i].text.endswith("。") and nxt is not None and nxt.family == m.family)
+        # A one-sentence item (（二十）财税部门应落实优惠政策。) followed at once by a sibling or a
+        # higher heading has nothing beneath it: no heading.
+        if not entries[i].text.endswith("。"):
+            return True
+        if i + 1 < len(entries) and entries[i + 1].marker is None:
+            return True  # text beneath it
+        return _heads_items(entries, i, m, open_families)
     # A run-in paragraph (（二）成立办公室。…) or a nesting label (1., （1）, ①): a heading when it
-    # heads further items: the next numbered entry is of a family not open above it, and no
-    # paragraph that introduces run-in items of its own (…存在问题：一是…二是…) stands between.
+    # heads further items.
+    return _heads_items(entries, i, m, open_families)
+
+
+def _heads_items(entries: list[NumberedBlock], i: int, m: Marker, open_families: set[str]) -> bool:
+    """Whether numbered items stand beneath entry ``i``: the next numbered entry is of a family
+    not open above it, and no paragraph that introduces run-in items of its own (…存在问题：
+    一是…二是…) stands between."""
     for e in islice(entries, i + 1, None):
         if e.marker is not None:
             return e.marker.family != m.family and e.marker.family not in open_families and \
