@@ -18,8 +18,7 @@ from .errors import PolicyParseError, UsageError
 from .model import Finding, Plan
 
 if TYPE_CHECKING:
-    from .lint.config import LintConfig
-    from .lint.registry import Rule
+    from .lint.policy import LintPolicy
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -84,22 +83,20 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def _cmd_lint(args: argparse.Namespace) -> int:
     from .lint import lint_plans
     from .lint.baseline import write
-    from .lint.config import find_config
 
-    cfg = find_config()
-    rules = _selected_rules(args, cfg)  # a bad selector or --annotate path fails before any work
+    policy = _policy(args)  # a bad selector or --annotate path fails before any work
     if args.annotate:
         from .report.docx import annotate, annotation_targets
 
         targets = annotation_targets(args.files, args.annotate)
     plans, paths, failed = _parse_all(args)
     if args.write_baseline:
-        findings = lint_plans(plans, rules, lang=args.lang or cfg.lang)
+        findings = lint_plans(plans, policy.rules, lang=policy.lang)
         n = write(args.write_baseline, findings)
         print(f"policyparse: wrote {n} accepted finding(s) to {args.write_baseline}",
               file=sys.stderr)
         return 2 if failed else 0
-    findings = _reported(args, cfg, plans, rules)
+    findings = policy.findings(plans)
     by_doc = {p.document: p for p in plans}
     if args.format == "json":
         from .report.json import render as render_json
@@ -123,35 +120,28 @@ def _cmd_lint(args: argparse.Namespace) -> int:
         print(f"policyparse: wrote {n} comment(s) to {out}", file=sys.stderr)
     if failed:
         return 2
-    return 1 if findings else 0
+    return 1 if policy.fails(findings) else 0
 
 
 def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _reported(args: argparse.Namespace, cfg: LintConfig, plans: list[Plan],
-              rules: list[type[Rule]]) -> list[Finding]:
-    """The findings of ``rules``, less those the baseline accepts, at or above the severity
-    threshold (options win over the configuration)."""
-    from .lint import at_or_above, lint_plans
-    from .lint.baseline import filter_new, read
+def _policy(args: argparse.Namespace) -> LintPolicy:
+    """The lint policy: the configuration with the options given put over it; an unknown rule
+    selector fails here, before any document is read."""
+    from .lint.config import find_config
+    from .lint.policy import LintPolicy
 
-    findings = lint_plans(plans, rules, lang=args.lang or cfg.lang)
-    baseline = args.baseline or cfg.baseline
-    if baseline:
-        findings = filter_new(findings, read(baseline))
-    return at_or_above(findings, args.severity_threshold or cfg.severity_threshold)
-
-
-def _selected_rules(args: argparse.Namespace, cfg: LintConfig) -> list[type[Rule]]:
-    """The rules ``--select``/``--ignore`` choose, else the configuration's."""
-    from .lint.registry import select
-
+    policy = LintPolicy.from_config(
+        find_config(), select=_codes(args.select), ignore=_codes(args.ignore),
+        severity_threshold=args.severity_threshold, fail_on=args.fail_on,
+        baseline=args.baseline, lang=args.lang)
     try:
-        return select(_codes(args.select) or cfg.select, _codes(args.ignore) or cfg.ignore)
+        policy.rules
     except ValueError as err:  # an unknown selector: one line, exit 2
         raise UsageError(None, str(err)) from None
+    return policy
 
 
 def _parse_all(args: argparse.Namespace) -> tuple[list[Plan], dict[str, str], bool]:
@@ -174,15 +164,13 @@ def _parse_all(args: argparse.Namespace) -> tuple[list[Plan], dict[str, str], bo
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from .batch.store import write_atomic
-    from .lint.config import find_config
     from .report.html import render
 
-    cfg = find_config()
-    rules = _selected_rules(args, cfg)  # an unknown selector fails before any work is done
+    policy = _policy(args)  # an unknown selector fails before any work is done
     plans, _, failed = _parse_all(args)
     if not plans:
         return 2
-    findings = _reported(args, cfg, plans, rules)
+    findings = policy.findings(plans)
     out = Path(args.html)
     try:
         write_atomic(out, render(plans, findings))
@@ -271,7 +259,10 @@ def _finding_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--select", action="append", help="codes, prefixes, names or categories")
     sp.add_argument("--ignore", action="append", help="codes, prefixes, names or categories")
     sp.add_argument("--severity-threshold", choices=("info", "warning", "error"),
-                    help="report (lint: and fail on) findings at or above this severity")
+                    help="report findings at or above this severity (default: info, all)")
+    sp.add_argument("--fail-on", choices=("info", "warning", "error"),
+                    help="lint exits 1 when a reported finding is at or above this severity "
+                    "(default: warning; info hints alone exit 0)")
     sp.add_argument("--baseline", help="leave out findings accepted in this baseline file")
     sp.add_argument("--lang", choices=("zh", "en"), help="language of the messages")
 
@@ -301,7 +292,14 @@ def build_parser() -> argparse.ArgumentParser:
     _reading_options(sp)
     sp.set_defaults(func=_cmd_parse)
 
-    sl = sub.add_parser("lint", help="check plans for inconsistencies before publishing")
+    sl = sub.add_parser(
+        "lint", help="check plans for inconsistencies before publishing",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit status: 0 no finding at or above --fail-on; 1 findings at or above it;\n"
+        "2 trouble (a file that cannot be read, a bad option or configuration).\n"
+        "configuration: [tool.policyparse] in pyproject.toml or [policyparse] in setup.cfg,\n"
+        "found from the current directory upwards; keys select, ignore, severity-threshold,\n"
+        "fail-on, baseline, lang; options override them.")
     sl.add_argument("files", nargs="+", help="plans; several plans are also checked together")
     sl.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     _finding_options(sl)

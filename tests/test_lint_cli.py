@@ -237,3 +237,23 @@ def test_console_script_exit_status(no_config):
     r = subprocess.run(["policyparse", "lint", TXT_000, "--select", "PH"], capture_output=True,
                        text=True)
     assert r.returncode == 1 and "PH001" in r.stdout and not r.stderr
+
+
+def test_info_hints_alone_do_not_fail_unless_fail_on_says_so(capsys, no_config):
+    """Errors and warnings fail a run, info hints do not; --fail-on (or the fail-on setting)
+    moves the bar."""
+    status, out, _ = lint(capsys, TXT_000, "--format", "json", "--select", "quality")
+    findings = json.loads(out)["findings"]
+    assert findings and {f["severity"] for f in findings} == {"info"} and status == 0
+    status, _, _ = lint(capsys, TXT_000, "--select", "quality", "--fail-on", "info")
+    assert status == 1
+    status, out, _ = lint(capsys, TXT_000, "--format", "json", "--select", "PH,quality",
+                          "--fail-on", "error")
+    severities = {f["severity"] for f in json.loads(out)["findings"]}
+    assert status == (1 if "error" in severities else 0)
+    (no_config / "pyproject.toml").write_text('[tool.policyparse]\nfail-on = "info"\n')
+    status, _, _ = lint(capsys, TXT_000, "--select", "quality")
+    assert status == 1
+    (no_config / "pyproject.toml").write_text('[tool.policyparse]\nfail-on = "loud"\n')
+    status, _, err = lint(capsys, TXT_000)
+    assert status == 2 and "fail-on" in err

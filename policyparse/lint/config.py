@@ -2,7 +2,9 @@
 ``[policyparse]``; command-line options override it.
 
 Keys: ``select`` and ``ignore`` (lists of codes, code prefixes, rule names or categories),
-``severity-threshold`` (info, warning, error), ``baseline`` (a baseline file), ``lang`` (zh, en).
+``severity-threshold`` (info, warning, error: the least severe finding reported), ``fail-on``
+(info, warning, error: the least severe finding that fails a run), ``baseline`` (a baseline
+file), ``lang`` (zh, en).  :mod:`.policy` puts the command-line options over them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-KEYS = ("select", "ignore", "severity-threshold", "baseline", "lang")
+KEYS = ("select", "ignore", "severity-threshold", "fail-on", "baseline", "lang")
+SEVERITIES = ("info", "warning", "error")
 
 
 @dataclass
@@ -22,6 +25,7 @@ class LintConfig:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     severity_threshold: str = "info"
+    fail_on: str = "warning"
     baseline: str | None = None
     lang: str = "zh"
     source: str | None = None  # where it was read from
@@ -66,10 +70,12 @@ def _from_mapping(section: dict, source: str) -> LintConfig:
     for key in ("select", "ignore"):
         value = section.get(key, [])
         setattr(cfg, key, _split(value) if isinstance(value, str) else list(value))
-    cfg.severity_threshold = section.get("severity-threshold", cfg.severity_threshold)
-    if cfg.severity_threshold not in ("info", "warning", "error"):
-        raise UsageError(source, f"severity-threshold must be info, warning or error, "
-                         f"not {cfg.severity_threshold!r}")
+    for key in ("severity-threshold", "fail-on"):
+        attr = key.replace("-", "_")
+        value = section.get(key, getattr(cfg, attr))
+        if value not in SEVERITIES:
+            raise UsageError(source, f"{key} must be info, warning or error, not {value!r}")
+        setattr(cfg, attr, value)
     cfg.baseline = section.get("baseline")
     cfg.lang = section.get("lang", cfg.lang)
     return cfg
