@@ -50,8 +50,9 @@ def test_structural_defects_found_without_false_alarms(plans, stem, form):
 
 def test_numbering_breaks_of_000_are_the_three_gold_ones(plans):
     plan = plans[("000_8b7cc7afb4aa70ed", "txt")]
-    found = [f.sources[-1].text for f in lint_plan(plan, select(["NU001"]))]
-    assert found == ["第四章保障措施", "第二节 加快知识产权转化运用", "二、加强专利技术转化运用"]
+    found = [f.sources[0].text for f in lint_plan(plan, select(["NU001"]))]
+    # each finding points at the number after the break (in reading order)
+    assert found == ["第二节 加快知识产权转化运用", "二、加强专利技术转化运用", "第四章保障措施"]
 
 
 def test_wrong_family_heading_of_004(plans):

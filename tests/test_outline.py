@@ -181,3 +181,24 @@ def test_one_sentence_items_followed_by_their_siblings_are_not_headings():
         "八、关于组织领导", "（二十二）加强统筹协调。", "各地要建立协调机制。"])
     plan = parse(text, pipeline=["outline"])
     assert [h.label for h in plan.headings] == ["七、", "八、", "（二十二）"]
+
+
+def test_numbered_cells_of_an_indicator_tables_grouping_columns_are_headings():
+    """An annex table whose first columns group the rows (merged down) carries the annex's own
+    outline: 一、 and （一） cells are headings under the 附件; the indicator rows are not."""
+    rows = "".join(
+        f"<tr>{first}{second}<td>{n}.{name}</td><td>定量</td></tr>"
+        for first, second, n, name in [
+            ('<td rowspan="3">一、服务质量</td>', '<td rowspan="2">（一）功能定位</td>', 1, "门诊人次"),
+            ("", "", 2, "住院人次"),
+            ("", "<td>（二）安全</td>", 3, "并发症发生率"),
+            ('<td>二、运营效率</td>', "<td>（三）资源效率</td>", 4, "床位使用率")])
+    html = ("<html><body><div id='zoom'><p>一、总体要求</p><p>建立考核体系。</p><p>附件</p>"
+            "<p>考核指标</p><table><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th>"
+            f"<th>性质</th></tr>{rows}</table></div></body></html>")
+    plan = parse(html.encode("utf-8"), name="kaohe.html", pipeline=["outline"])
+    got = [(h.label, h.title, h.level) for h in plan.headings]
+    assert got == [("一、", "总体要求", 1), ("附件", "考核指标", 1), ("一、", "服务质量", 2),
+                   ("（一）", "功能定位", 3), ("（二）", "安全", 3), ("二、", "运营效率", 2),
+                   ("（三）", "资源效率", 3)]
+    assert assert_spans_exact(plan.headings, plan.text) == len(plan.headings)

@@ -26,7 +26,7 @@ from typing import Literal, NamedTuple
 import regex
 
 from ..memo import per_plan
-from ..model import Block, Plan
+from ..model import Block, Plan, Table
 
 Role = Literal["heading", "structural", "nesting", "item"]
 
@@ -168,7 +168,7 @@ _TRAILING = "。. "
 
 def bare_title(rest: str) -> str | None:
     """``rest`` (a block's text after its marker) as a heading title when it is one: short, with
-    no sentence inside; a trailing 。 is dropped (``（一）狠抓创新主体培育、平台建设和资源集聚。``).
+    no sentence inside; a trailing 。 is dropped (``（一）加强载体培育、平台建设和要素集聚。``).
     None when the marker leads a paragraph of its own text."""
     rest = rest.rstrip(_TRAILING)
     if len(rest) > TITLE_MAX or _CLAUSE_END.search(rest):
@@ -195,23 +195,33 @@ class NumberedBlock(NamedTuple):
 _TOC_ENTRY = regex.compile(r"(?r)(?:[.．…·・]{2,}|\s{2,})\s*\d{1,4}$")
 
 
-@per_plan(lambda plan: (plan.text, tuple(plan.blocks)))  # read by the outline, then the tasks
+@per_plan(lambda plan: (plan.text, tuple(plan.blocks), tuple(t.id for t in plan.tables)))
 def numbered_blocks(plan: Plan) -> list[NumberedBlock]:
-    """Every prose block of the plan (tables and captions left out) with its marker, if any;
-    a paragraph with a run-in enumeration is split into one entry per item (the text before the
-    first item, if any, keeps an entry of its own).
+    """Every prose block of the plan (captions left out) with its marker, if any; a paragraph
+    with a run-in enumeration is split into one entry per item (the text before the first item,
+    if any, keeps an entry of its own).  Of a table, only the numbered cells of its grouping
+    columns are entries (an indicator table's 一、医疗质量 / （一）功能定位 down its first columns).
 
     Table-of-contents lines keep no marker: they repeat the headings, they are not headings."""
     text = plan.text
+    tables = iter(sorted(plan.tables, key=lambda t: t.source.start))
+    table = next(tables, None)
     out = []
     for b in plan.blocks:
-        if b.kind in ("table", "caption"):
+        if b.kind == "table":
+            while table is not None and table.source.end <= b.start:
+                table = next(tables, None)
+            if table is not None and table.source.start <= b.start:
+                out.extend(_grouping_cells(text, table, b))
+                table = next(tables, None)
+            continue
+        if b.kind == "caption":
             continue
         t = text[b.start:b.end]
         marker = parse_marker(t)
         if marker is not None and _TOC_ENTRY.search(t, marker.title_start + 1):
             marker = None
-        cuts = run_in_items(t)
+        cuts = run_in_items(t) or _items_after_label(t, marker)
         if not cuts:
             out.append(NumberedBlock(b, t, marker))
             continue
@@ -223,8 +233,58 @@ def numbered_blocks(plan: Plan) -> list[NumberedBlock]:
     return out
 
 
+def _grouping_cells(text: str, table: Table, block: Block) -> list[NumberedBlock]:
+    """The numbered cells of a table's grouping columns, in reading order: the leading columns
+    whose cells are merged down (a blank cell below a filled one)."""
+    columns = 0
+    while _merged_down(table, columns):
+        columns += 1
+    out = []
+    for row in table.rows:
+        for cell in row[:columns]:
+            t = text[cell.source.start:cell.source.end]
+            marker = parse_marker(t)
+            if marker is not None:
+                piece = block.model_copy(update={"kind": "paragraph", "start": cell.source.start,
+                                                 "end": cell.source.end})
+                out.append(NumberedBlock(piece, t, marker))
+    return out
+
+
+def _merged_down(table: Table, column: int) -> bool:
+    filled = False
+    for row in table.rows:
+        if column >= len(row):
+            continue
+        if row[column].text:
+            filled = True
+        elif filled:
+            return True
+    return False
+
+
 # An ordinal that opens a clause inside a paragraph (一是, 二要): after 。；： or at the start.
 _RUN_IN = regex.compile(r"(?:^|(?<=[。；;：:]\s*))([一二三四五六七八九十]+)([是要])(?![求素点件])")
+
+
+# An article that follows its chapter's title on the same line (第一章　总则　　第一条　…), as
+# database exports of regulations print them.
+_ARTICLE_IN_LINE = regex.compile(rf"[ \t\u3000]+(?=第\s*{_NUM}\s*条)")
+_CHAPTERS = frozenset({"chapter", "section", "part"})
+
+
+def _items_after_label(text: str, marker: Marker | None) -> list[int]:
+    """Where a numbered item starts inside a heading's line: an article after its chapter's
+    title, or the first entry of an attachment list (附件：1.名单 / 2.表格 on the next lines)."""
+    if marker is None:
+        return []
+    if marker.family in _CHAPTERS:
+        m = _ARTICLE_IN_LINE.search(text, marker.title_start)
+        return [m.end()] if m else []
+    if marker.family == "appendix" and marker.title_start < len(text):
+        inner = parse_marker(text[marker.title_start:])
+        return [marker.title_start] if inner is not None and inner.value == 1 else []
+    return []
 
 
 def run_in_items(text: str) -> list[int]:

@@ -45,6 +45,7 @@ def outline(plan: Plan) -> Plan:
 def build_headings(entries: list[NumberedBlock], plan: Plan) -> list[Heading]:
     """The headings of ``plan`` in document order (one pass over the numbered blocks)."""
     headings: list[Heading] = []
+    heading_entries: set[int] = set()  # indices of the entries that are headings
     stack: list[_Open] = []
     levels: dict[str, int] = {}  # family → level, fixed at its first heading
     last_seen: dict[str, tuple[int | None, int]] = {}  # family → (value, index), any role
@@ -63,7 +64,7 @@ def build_headings(entries: list[NumberedBlock], plan: Plan) -> list[Heading]:
             nxt_title = bare_title(nxt.text)
             if nxt_title:
                 title, end = nxt_title, nxt.block.end
-        sibling = _tolerated_sibling(entries, i, m, title, stack, last_seen)
+        sibling = _tolerated_sibling(entries, i, m, title, stack, last_seen, heading_entries)
         if sibling is None and (_ends_a_list(entries, m, last_seen.get(m.family), stack) or
                                 not _is_heading(entries, i, m, title, bare_appendix,
                                                 {o.family for o in stack})):
@@ -89,6 +90,7 @@ def build_headings(entries: list[NumberedBlock], plan: Plan) -> list[Heading]:
                           source=plan.span(block.start, end))
         headings.append(heading)
         stack.append(_Open(heading, family, i))
+        heading_entries.add(i)
         last_seen[m.family] = last_seen[family] = (m.value, i)
     return headings
 
@@ -145,7 +147,8 @@ def _heads_items(entries: list[NumberedBlock], i: int, m: Marker, open_families:
 
 
 def _tolerated_sibling(entries: list[NumberedBlock], i: int, m: Marker, title: str | None,
-                       stack: list[_Open], last_seen: dict) -> _Open | None:
+                       stack: list[_Open], last_seen: dict, heading_entries: set[int]
+                       ) -> _Open | None:
     """The open heading whose sequence a wrong-family number continues (3、 after 二、), if any.
 
     It must be a bare title, its value must follow the open heading's, its own family must not
@@ -159,8 +162,9 @@ def _tolerated_sibling(entries: list[NumberedBlock], i: int, m: Marker, title: s
         if prev is None or prev[0] != m.value - 1:
             continue
         own = last_seen.get(m.family)
-        if own is not None and own[0] == m.value - 1 and own[1] > open_.index:
-            return None
+        if own is not None and own[0] == m.value - 1 and (
+                own[1] > open_.index or own[1] in heading_entries):
+            return None  # its own family's list, or its headings running on (（二） … 二、 （三）)
         for e in islice(entries, i + 1, None):
             if e.marker and e.marker.family == open_.family and \
                     bare_title(e.text[e.marker.title_start:]) is not None:

@@ -55,11 +55,11 @@ class DerivedShare:
 
 def derived_share(target: Target, facts: list[Fact]) -> DerivedShare | None:
     """The current value of a share goal computed from two reported counts of the same date,
-    when the plan reports no share itself: 172 high-value of 383 invention patents is 44.9%.
+    when the plan reports no share itself: 150 high-value of 400 invention patents is 37.5%.
 
     The part is a count whose metric holds the share's subject (高价值专利 in 高价值发明专利,
     character by character); the whole is a count of the same date whose metric holds the
-    part's metric without the share's qualifier (发明专利 in 有效发明专利拥有量)."""
+    part's metric without the share's qualifier (发明专利 in 有效发明专利数)."""
     subject = _SHARE.sub("", target.metric)
     if subject == target.metric or len(subject) < 3:
         return None
@@ -92,19 +92,19 @@ def _qualifier(subject: str, metric: str) -> str | None:
 @register
 class TargetAlreadyMet(Rule):
     """Flags a goal at or below the figure the same document reports as already reached: a
-    2027 goal of 5000 trademarks when 5581 are registered, a share of 30% when the reported
-    counts already give 44.9%.
+    2026 goal of 4200 trademarks when 4650 are registered, a share of 30% when the reported
+    counts already give 37.5%.
 
     为什么: a goal that is met on the day the plan is issued commits to nothing; usually it was
     set from an older baseline and was not updated when the figures were.
 
     Bad:
-        截至2024年11月，全市累计商标注册量5581件。
-        到2027年，国内注册商标总量达到5000件。
+        截至2023年底，全县有效注册商标4650件。
+        到2026年，全县有效注册商标达到4200件。
 
     Good:
-        截至2024年11月，全市累计商标注册量5581件。
-        到2027年，国内注册商标总量达到7000件。
+        截至2023年底，全县有效注册商标4650件。
+        到2026年，全县有效注册商标达到6000件。
     """
 
     code = "AM001"

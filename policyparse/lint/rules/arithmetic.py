@@ -69,23 +69,24 @@ def _marks() -> regex.Pattern:
 
 @register
 class SumMismatch(Rule):
-    """Flags parts that add up to more than their total (``累计兑现1464.108万元，其中2019年…``),
+    """Flags parts that add up to more than their total (``累计兑现850万元，其中2021年…``),
     a list of parts whose stated sum is not theirs (``发明专利212件、实用新型专利568件，合计877件``:
-    after 合计/总计/共计 the list is complete, so the sum must match), and a goal for a stock that does not follow from the reported baseline plus the goal for
-    what is to be added (383件 now, 新增1,000件, yet 总量达到500件).
+    after 合计/总计/共计 the list is complete, so the sum must match), and a goal for a stock that
+    does not follow from the reported baseline plus the goal for what is to be added (420件 now,
+    新增1,000件, yet 达到600件).
 
     为什么: totals are what readers quote; when the parts or the increment do not add up, one of
     the figures is wrong and every later report that uses it inherits the error.
 
     Bad:
-        截至2024年10月，全市有效发明专利拥有量383件。
-        到2027年，全市有效发明专利总量达到500件。
-        6.突出质量导向。任务目标：到2027年，新增发明专利1,000件。
+        截至2023年底，有效发明专利420件。
+        到2026年，有效发明专利达到600件。
+        3.提升创新质量。到2026年，新增发明专利1,000件。
 
     Good:
-        截至2024年10月，全市有效发明专利拥有量383件。
-        到2027年，全市有效发明专利总量达到500件。
-        6.突出质量导向。任务目标：到2027年，新增发明专利120件。
+        截至2023年底，有效发明专利420件。
+        到2026年，有效发明专利达到600件。
+        3.提升创新质量。到2026年，新增发明专利200件。
     """
 
     code = "AR001"
@@ -190,16 +191,16 @@ _BASE = regex.compile(r"(?:比|较|由|从)")
 @register
 class GrowthMismatch(Rule):
     """Flags a growth rate that does not follow from the base and final values stated with it:
-    ``40件，比2016年的总量27件增长48.1%`` holds (40/27 = 1.481), ``增长58.1%`` would not.
+    ``65项，比2020年的52项增长25%`` holds (65/52 = 1.25), ``增长35%`` would not.
 
     为什么: the rate and the two values are three statements of one change; if they disagree,
     one of them was mistyped or updated without the others.
 
     Bad:
-        马德里商标国际注册申请总量40件，比2016年的总量27件增长58.1%。
+        登记技术合同65项，比2020年的52项增长35%。
 
     Good:
-        马德里商标国际注册申请总量40件，比2016年的总量27件增长48.1%。
+        登记技术合同65项，比2020年的52项增长25%。
     """
 
     code = "AR002"
@@ -268,18 +269,18 @@ _SHARE_OF = regex.compile(r"的(?P<noun>\p{Han}{2,})")
 
 @register
 class ShareMismatch(Rule):
-    """Flags a share that cannot come from the counts stated with it: ``533家…仅22.8%的科创型
-    企业`` must be a whole number of the 533 (122 of 533 is 22.89%, so 22.8% holds), and
-    ``40家企业中12家…，占比35%`` is 30%.
+    """Flags a share that cannot come from the counts stated with it:
+    ``260家…仅15.3%的高新技术企业`` must be a whole number of the 260 (40 of 260 is 15.38%, so
+    15.3% holds), and ``40家企业中12家…，占比35%`` is 30%.
 
     为什么: a share and its counts are one statement; a share that no whole number of the
     counted things can give shows that one of the figures was changed without the other.
 
     Bad:
-        全市有科创型企业533家，其中拥有专利的企业122家，占比27.9%。
+        全县有高新技术企业260家，其中设立研发机构的企业40家，占比18.5%。
 
     Good:
-        全市有科创型企业533家，其中拥有专利的企业122家，占比22.9%。
+        全县有高新技术企业260家，其中设立研发机构的企业40家，占比15.4%。
     """
 
     code = "AR003"
@@ -334,8 +335,8 @@ class ShareMismatch(Rule):
         noun = m["noun"]
         for q in reversed(counts):
             before = text[:q.start - start]
-            # The count's own noun, right before it, opens what the share is of: 有科创型企业533家
-            # … 22.8%的科创型企业拥有专利.
+            # The count's own noun, right before it, opens what the share is of: 有高新技术企业260家
+            # … 15.3%的高新技术企业设有研发机构.
             if q.value == q.value.to_integral_value() and any(
                     before.endswith(noun[:k]) for k in range(min(len(noun), 8), 1, -1)):
                 return q
@@ -363,8 +364,8 @@ _TAIL = regex.compile(r"(?:拥有量|总量|数量|存量|量|数)$")
 
 
 def core(metric: str) -> str:
-    """What a count or per-capita figure counts: 发明专利 for 有效发明专利拥有量, 每万人口发明专利
-    拥有量 and 每万人拥有发明专利."""
+    """What a count or per-capita figure counts: 发明专利 for 有效发明专利数, 每万人发明专利拥有量
+    and 万人发明专利数."""
     return _TAIL.sub("", _LEAD.sub("", PER_CAPITA.sub("", metric)))
 
 
@@ -385,19 +386,19 @@ class _Pair:
 @register
 class PerCapitaMismatch(Rule):
     """Flags per-capita figures that imply a different population from the document's other
-    figures: 383件 at 10.7件 per 10,000 people is about 35.8万 people, so the goals 500件 and
-    18件 per 10,000 (27.8万 people) cannot both be met.
+    figures: 420件 at 12件 per 10,000 people is about 35万 people, so the goals 600件 and
+    24件 per 10,000 (25万 people) cannot both be met.
 
     为什么: a total and its per-capita value are tied by the population; goals that imply the
     place will lose a fifth of its people are not a plan but two unrelated numbers.
 
     Bad:
-        截至2024年10月，全市有效发明专利拥有量383件，每万人拥有发明专利10.7件。
-        到2027年，全市有效发明专利总量达到500件，每万人口发明专利拥有量提升至18件。
+        截至2023年底，有效发明专利420件，每万人发明专利拥有量12件。
+        到2026年，有效发明专利达到600件，每万人发明专利拥有量增至24件。
 
     Good:
-        截至2024年10月，全市有效发明专利拥有量383件，每万人拥有发明专利10.7件。
-        到2027年，全市有效发明专利总量达到650件，每万人口发明专利拥有量提升至18件。
+        截至2023年底，有效发明专利420件，每万人发明专利拥有量12件。
+        到2026年，有效发明专利达到840件，每万人发明专利拥有量增至24件。
     """
 
     code = "AR004"

@@ -35,7 +35,7 @@ def _comparable(a: Target, b: Target) -> bool:
 
 def _same_goal(t: Target) -> tuple:
     """What two goals must share to be one goal: measure, deadline, kind and unit family; counts
-    their measure word too (各级专利奖超70件, the awards, and a task's 各级专利奖不少于5项, the
+    their measure word too (专利奖超70件, the patents awarded, and a task's 专利奖不少于5项, the
     projects awarded, count different things); rates whether they are per year."""
     return (measure(t), t.deadline, t.kind, family(t), t.unit if family(t) == "count" else None,
             t.per_year if t.kind == "growth_rate" else None)
@@ -52,15 +52,15 @@ class TargetConflict(Rule):
 
     Bad:
         一、发展目标
-        到2027年，国际注册商标达到5件。
+        到2026年，全县有效注册商标达到3000件。
         二、重点任务
-        14.支持外向型企业开展商标国际注册。任务目标：到2027年，有效马德里商标国际注册量达到10件。
+        5.打造区域品牌。任务目标：到2026年，注册商标总量达3500件。
 
     Good:
         一、发展目标
-        到2027年，国际注册商标达到10件。
+        到2026年，全县有效注册商标达到3500件。
         二、重点任务
-        14.支持外向型企业开展商标国际注册。任务目标：到2027年，有效马德里商标国际注册量达到10件。
+        5.打造区域品牌。任务目标：到2026年，注册商标总量达3500件。
     """
 
     code = "CF001"
@@ -108,7 +108,7 @@ _NEAR_MONTHS = 3
 _NEAR_CHANGE = Decimal("0.10")
 _NEAR_COUNT = 10
 """A stock does not move by more than a tenth within three months, nor a count by more than ten
-(4 to 5 demonstration enterprises is one award, 3974 to 5581 trademarks is no month's work)."""
+(4 to 5 demonstration enterprises is one award, 3900 to 5500 trademarks is no month's work)."""
 
 
 @register
@@ -121,12 +121,12 @@ class FactConflict(Rule):
     different values, at least one is wrong or stale, and the goals built on it are in doubt.
 
     Bad:
-        截止2024年，全市累计完成21宗知识产权质押融资，在押融资金额5亿元。
-        截止2023年底，全市累计完成8笔知识产权质押融资，在押融资金额达5亿元。
+        截至2024年6月，全县累计发放科技贷款35笔，贷款余额2亿元。
+        截至2023年底，全县累计发放科技贷款12笔，贷款余额达2亿元。
 
     Good:
-        截止2024年，全市累计完成21宗知识产权质押融资，在押融资金额9亿元。
-        截止2023年底，全市累计完成8笔知识产权质押融资，在押融资金额达5亿元。
+        截至2024年6月，全县累计发放科技贷款35笔，贷款余额3亿元。
+        截至2023年底，全县累计发放科技贷款12笔，贷款余额达2亿元。
     """
 
     code = "CF002"
@@ -146,7 +146,7 @@ class FactConflict(Rule):
                         yield self.finding(plan, why[0], metric=a.metric, evidence=why[1])
 
     def _why(self, plan: Plan, facts: list[Fact], a: Fact, b: Fact):
-        # Figures in one paragraph are a list of related measures (授权1443件；企业授权1339件),
+        # Figures in one paragraph are a list of related measures (授权1200件；企业授权1100件),
         # not a contradiction.
         if (agree(a, b) or not a.as_of or not b.as_of
                 or paragraph_of(plan, a) == paragraph_of(plan, b)):
@@ -202,12 +202,12 @@ class CumulativeOrNew(Rule):
     adds; the two readings differ by the whole baseline, and the plan must say which it means.
 
     Bad:
-        到2026年，知识产权质押金额累计超30亿元。
-        14、推进知识产权转化运用。建设期内新增知识产权质押融资超30亿元。
+        到2026年，科技信贷投放累计超20亿元。
+        6、深化科技金融合作。规划期内新增科技信贷投放超20亿元。
 
     Good:
-        到2026年，知识产权质押金额累计超30亿元。
-        14、推进知识产权转化运用。建设期内知识产权质押融资累计超30亿元。
+        到2026年，科技信贷投放累计超20亿元。
+        6、深化科技金融合作。规划期内科技信贷投放累计超20亿元。
     """
 
     code = "CF003"
@@ -236,8 +236,8 @@ _ADMIN_PREFIX = regex.compile(r"^(?:全市|本市|全县|全区|[省市县区]�
 
 
 def founded(plan: Plan, metric: str) -> bool:
-    """Whether the plan itself sets up what ``metric`` counts (成立市知识产权专家库 for
-    知识产权专家库成员): then the stock starts from nothing."""
+    """Whether the plan itself sets up what ``metric`` counts (成立县级专家库 for 专家库成员):
+    then the stock starts from nothing."""
     for m in _FOUNDING.finditer(plan.text):
         for part in _PARTS.split(m["object"]):
             part = _ADMIN_PREFIX.sub("", part.strip())
@@ -249,21 +249,21 @@ def founded(plan: Plan, metric: str) -> bool:
 @register
 class NewStockConflict(Rule):
     """Flags a stock the plan itself sets up (成立…专家库) whose goal is given both as an
-    increment (新增20人) and as a level (达50人) that differ: starting from nothing, what is added
+    increment (新增30人) and as a level (达60人) that differ: starting from nothing, what is added
     is what there will be.
 
-    为什么: the two goals describe the same roster at the same date; 20 and 50 cannot both be
+    为什么: the two goals describe the same roster at the same date; 30 and 60 cannot both be
     met, and whoever reports on the plan will pick the easier one.
 
     Bad:
         二、工作目标
-        到2026年，成立市知识产权专家库，新增知识产权专家库成员20人。
-        21、加强知识产权人才队伍建设。到2026年，知识产权专家库人才达50人。
+        到2026年，成立县级专家库，新增专家库成员30人。
+        8、壮大科技人才队伍。到2026年，专家库人才达60人。
 
     Good:
         二、工作目标
-        到2026年，成立市知识产权专家库，新增知识产权专家库成员50人。
-        21、加强知识产权人才队伍建设。到2026年，知识产权专家库人才达50人。
+        到2026年，成立县级专家库，新增专家库成员60人。
+        8、壮大科技人才队伍。到2026年，专家库人才达60人。
     """
 
     code = "CF004"

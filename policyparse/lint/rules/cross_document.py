@@ -52,7 +52,7 @@ class CrossDocumentFigures(Rule):
     documents undermine both.
 
     Bad:
-        (two plans of 宜都市: 到2025年专利密集型产品增加值GDP比重达到15%; 到2027年…达到13%)
+        (two plans of 某县: 到2025年高新技术产业增加值占比达到15%; 到2027年…达到13%)
 
     Good:
         (the later plan keeps the goal at 15% or above, or says why it was lowered)
@@ -125,8 +125,8 @@ class CrossDocumentFigures(Rule):
                                 ", a different figure for the same date")
 
 
-# Who heads the leading group: 组长由市人民政府市长担任, 以市政府分管副市长为组长,
-# 市政府办对口联系副主任和市市场监管局局长为副组长, 组  长:市人民政府市长.
+# Who heads the leading group: 组长由县人民政府县长担任, 以县政府分管副县长为组长,
+# 县政府办副主任和县科技局局长为副组长, 组  长:县人民政府县长.
 _ROLE = r"(?P<role>(?<!副)组\s*长|副组\s*长)"
 _HOLDER = r"(?P<who>[^，。；：,;:\n]{2,40}?)"
 _ROLES = [regex.compile(p) for p in (
@@ -167,10 +167,10 @@ class LeadingGroupMismatch(Rule):
     leading group (领导小组组长/副组长).
 
     为什么: who leads the group is who answers for the plan; two documents of one county that
-    disagree on it (市长 in one, 分管副市长 in the other) leave the responsibility unclear.
+    disagree on it (县长 in one, 分管副县长 in the other) leave the responsibility unclear.
 
     Bad:
-        (one plan: 组长由市人民政府市长担任; another of the same county: 成立以市政府分管副市长为组长的领导小组)
+        (one plan: 组长由县人民政府县长担任; another of the same county: 成立以分管副县长为组长的领导小组)
 
     Good:
         (both plans name the same 组长, or the later one says the group was reorganised)
@@ -199,15 +199,15 @@ class LeadingGroupMismatch(Rule):
 
 
 
-# A unit named in the text: 市科技和经信局, 市科学技术局局长 → 市科学技术局, after a list separator.
+# A unit named in the text: 县科技和经信局, 县科学技术局局长 → 县科学技术局, after a list separator.
 _UNIT = regex.compile(r"(?m)(?:^|(?<=[、，,：:；;（(\s]))[市县区][\p{Han}]{1,12}?(?:局|委员会|委|办)")
 
 
 def functions(name: str) -> frozenset[str]:
     """The functions of government a unit carries, by the agency registry: one for most units;
     for a merged bureau whose name joins two known bureaus with 和 (科技和经信局 = 科技局 +
-    经信局), both.  A name such as 自然资源和规划局 or 文化和旅游局, whose halves are not bureaus
-    of their own in the registry, is one function."""
+    经信局), both.  A name such as 文化和旅游局, whose halves are not bureaus of their own in the
+    registry, is one function."""
     whole = canonical(name)
     core = name[1:]
     if "和" in core:
@@ -228,14 +228,14 @@ def units(plan: Plan) -> dict[str, list[Span]]:
 
 @register
 class AgencyNameMismatch(Rule):
-    """Flags a merged bureau in one document (市科技和经信局) whose functions another document of
-    the same place gives to separate bureaus (市科学技术局, 市经济信息化和商务局).
+    """Flags a merged bureau in one document (县科技和经信局) whose functions another document of
+    the same place gives to separate bureaus (县科学技术局, 县经济和信息化局).
 
     为什么: a unit that exists in one document and not in the other cannot be held to its tasks;
     one of the documents names a structure that is outdated (or not yet in place).
 
     Bad:
-        (one plan: 成员为市发改局、市科技和经信局; another of the same county: 成员: 市科学技术局局长、市经济信息化和商务局局长)
+        (one plan: 成员为县发改局、县科技和经信局; another of the same county: 成员: 县科学技术局局长、县经济和信息化局局长)
 
     Good:
         (both plans name the bureaus as they are now)

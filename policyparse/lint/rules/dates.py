@@ -39,20 +39,20 @@ def goal_parts(plan: Plan) -> list[tuple[int, int]]:
 class DeadlineOutsidePeriod(Rule):
     """Flags goals due after the plan period ends or before the document was issued: targets
     with an explicit deadline, and the 到…年 that opens a goal of a 目标 section even when it
-    has no figure (到2028年，知识产权综合实力达到全省前列).
+    has no figure (到2028年，科技创新综合实力进入全省前列).
 
     为什么: a goal dated outside the plan's own period cannot be assessed when the plan is
     evaluated, and usually shows a figure copied from an older or a higher-level plan.
 
     Bad:
-        某县知识产权强县建设工作方案（2024—2026年）
+        某县科技创新强县建设工作方案（2024—2026年）
         一、工作目标
-        到2028年，全县有效发明专利拥有量达到800件。
+        到2028年，全县高新技术企业达到120家。
 
     Good:
-        某县知识产权强县建设工作方案（2024—2026年）
+        某县科技创新强县建设工作方案（2024—2026年）
         一、工作目标
-        到2026年，全县有效发明专利拥有量达到800件。
+        到2026年，全县高新技术企业达到120家。
     """
 
     code = "DT001"
@@ -101,14 +101,14 @@ class PhaseBeforeIssue(Rule):
     schedule was written for an earlier draft and the dates, or the issue date, are wrong.
 
     Bad:
-        宜兴市人民政府办公室
+        某县人民政府办公室
         2024年6月12日
         五、时序进度
         （一）启动部署阶段（2024年1月-2024年5月）
         印发工作方案，全面启动创建工作。
 
     Good:
-        宜兴市人民政府办公室
+        某县人民政府办公室
         2024年6月12日
         五、时序进度
         （一）启动部署阶段（2024年6月-2024年8月）
@@ -150,15 +150,15 @@ class SameGoalDifferentYear(Rule):
 
     Bad:
         一、发展目标
-        到2027年，全市专利密集型产业增加值占GDP比重达到13%。
+        到2027年，全县高新技术产业增加值占规模以上工业增加值比重达到40%。
         二、名词解释
-        到2026年，专利密集型产业增加值占GDP比重达到13%。
+        到2026年，高新技术产业增加值占规模以上工业增加值比重达到40%。
 
     Good:
         一、发展目标
-        到2027年，全市专利密集型产业增加值占GDP比重达到13%。
+        到2027年，全县高新技术产业增加值占规模以上工业增加值比重达到40%。
         二、名词解释
-        专利密集型产业增加值占GDP比重：专利密集型产业增加值与地区生产总值之比。
+        高新技术产业增加值占规模以上工业增加值比重：两项增加值之比。
     """
 
     code = "DT003"

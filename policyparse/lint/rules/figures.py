@@ -21,13 +21,13 @@ from ...clauses import sentence_bounds
 from ...extract.numbers import Quantity, find_quantities
 from ...extract.sections import own_names
 from ...extract.units import ARITHMETIC, lookup, vocabulary
-from ...meta import gazetteer
+from ...geo import gazetteer
 from ...model import Fact, Plan, Span, Target
 from ...report import location
 
 Item = Target | Fact
 
-# Per head of population: 每万人口发明专利拥有量, 万人高价值发明专利拥有量 (not 万人次).
+# Per head of population: 每万人口专利数, 万人拥有商标量 (not 万人次).
 PER_CAPITA = regex.compile(r"^(?:每)?万人(?:口)?(?!次)(?:拥有)?")
 _DIGITS = regex.compile(r"[0-9０-９][0-9０-９,.．]*")
 _RATIOS = ("percent", "percentage-point", "ratio")
@@ -279,8 +279,8 @@ def groups(items: Iterable[Item], key) -> Iterator[list[Item]]:
 
 
 def own_region_names(plan: Plan) -> tuple[str, ...]:
-    """The names the plan's own place goes by: 宜都市 and its short form 宜都 (charts label bars
-    湖北宜都)."""
+    """The names the plan's own place goes by: 某某县 and its short form 某某 (charts label bars
+    with the province's short form before it, 某省某某)."""
     names = own_names(plan.meta.region)
     shorts = (d.short for n in names for d in gazetteer().by_name.get(n, ()) if d.short)
     return tuple(dict.fromkeys((*names, *shorts)))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import regex
 
 from ...model import Plan, Span
-from ...structure.numbering import chinese_value, parse_marker
+from ...structure.numbering import chinese_value, numbered_blocks, parse_marker
 from ..registry import Rule, register
 
 
@@ -18,51 +18,76 @@ from ..registry import Rule, register
 class _Numbered:
     family: str
     value: int
-    level: int
-    parent: str | None
+    parent: str | None  # the enclosing heading (of a heading: its parent)
     span: Span
+    after_prose: bool  # an unnumbered paragraph stands between it and the entry before
 
 
-def _headings(plan: Plan) -> list[_Numbered]:
-    out = []
-    for h in plan.headings:
-        m = parse_marker(h.source.text)
-        if m is not None and m.value is not None:
-            out.append(_Numbered(m.family, m.value, h.level, h.parent, h.source))
-    return out
+# Families whose numbers are no sequence of the outline: 附件 and 专栏 are numbered apart (NU003).
+_UNSEQUENCED = frozenset({"appendix", "box"})
 
 
-def _tasks(plan: Plan) -> list[_Numbered]:
-    out = []
-    for t in plan.tasks:
-        m = parse_marker(t.source.text)
-        if m is not None and m.value is not None and m.role != "structural":
-            out.append(_Numbered(m.family, m.value, 0, t.path[-1] if t.path else None, t.source))
+def numbered_entries(plan: Plan) -> list[_Numbered]:
+    """Every numbered heading and item of the plan in reading order, with the family whose
+    sequence it continues (a tolerated 3、 among 一、二、四、 continues 一、) and its section."""
+    heads = {h.source.start: h for h in plan.headings}
+    by_id = {h.id: h for h in plan.headings}
+    out: list[_Numbered] = []
+    section: str | None = None
+    prose = False
+    for e in numbered_blocks(plan):
+        h = heads.get(e.block.start)
+        if h is not None:
+            section = h.id
+            if h.value is not None and h.family not in _UNSEQUENCED:
+                out.append(_Numbered(h.family, h.value, h.parent, h.source, prose))
+        elif e.marker is not None and e.marker.value is not None and \
+                e.marker.family not in _UNSEQUENCED:
+            parent = section  # 九、 as an item after the heading 八、 is 八's sibling
+            while parent is not None and by_id[parent].family != e.marker.family:
+                parent = by_id[parent].parent
+            parent = section if parent is None else by_id[parent].parent
+            out.append(_Numbered(e.marker.family, e.marker.value, parent,
+                                 plan.span(e.block.start, e.block.end), prose))
+        prose = h is None and e.marker is None
     return out
 
 
 def sequence_breaks(items: list[_Numbered]) -> Iterator[tuple[str, _Numbered | None, _Numbered]]:
     """``(kind, previous, item)`` for every break in numbering among siblings.
 
-    Siblings are items at the same level under the same parent.  A first item must be 1, or
-    continue the numbering of its level's previous run (plans number 1.–44. across sections);
-    a later item must follow its previous sibling.  ``kind``: gap, repeat, order, first."""
-    last_sibling: dict[tuple[int, str | None], _Numbered] = {}
-    last_at_level: dict[tuple[int, str], _Numbered] = {}
+    Siblings are the entries of one family in one section.  A family restarts at one under each
+    entry of a family above it (（1）（2） under each 1.) and after a paragraph of prose (a new
+    list: 注：1.… after the numbered rows of a table); a first entry must be 1 or continue the
+    family's previous run (1.–44. across sections, 第一条–第五十条 across chapters); a later one
+    must follow its previous sibling.  ``kind``: gap, repeat, order, first."""
+    last: dict[tuple[str | None, str], _Numbered] = {}  # (section, family) → last sibling
+    run: dict[str, _Numbered] = {}  # family → its last entry anywhere
+    order: dict[str | None, list[str]] = {}  # section → families in order of first appearance
+    since: dict[tuple[str | None, str], set[str]] = {}  # families seen since a family's last
     for item in items:
-        prev = last_sibling.get((item.level, item.parent))
-        run = last_at_level.get((item.level, item.family))
+        key = (item.parent, item.family)
+        families = order.setdefault(item.parent, [])
+        if item.family not in families:
+            families.append(item.family)
+        above = set(families[:families.index(item.family)])
+        prev = last.get(key)
+        if prev is not None and item.value == 1 and (item.after_prose or since[key] & above):
+            prev = None  # a new list
         if prev is None:
-            if item.value != 1 and (run is None or item.value != run.value + 1):
-                yield "first", run, item
+            before = run.get(item.family)
+            if item.value != 1 and (before is None or item.value != before.value + 1):
+                yield "first", before, item
         elif item.value == prev.value:
             yield "repeat", prev, item
         elif item.value < prev.value:
             yield "order", prev, item
         elif item.value > prev.value + 1:
             yield "gap", prev, item
-        last_sibling[(item.level, item.parent)] = item
-        last_at_level[(item.level, item.family)] = item
+        for k, seen in since.items():
+            if k[0] == item.parent:
+                seen.add(item.family)
+        last[key], run[item.family], since[key] = item, item, set()
 
 
 _WHAT = {"gap": ("编号跳号", "number skipped"), "repeat": ("编号重复", "number repeated"),
@@ -96,15 +121,23 @@ class NumberingSequence(Rule):
     message_en = "{what_en}: “{label}”{after_en}"
 
     def check(self, plan: Plan):
-        for items in (_headings(plan), _tasks(plan)):
-            for kind, prev, item in sequence_breaks(items):
-                what, what_en = _WHAT[kind]
-                label = item.span.text[:20]
-                after = f"（前一个为“{prev.span.text[:20]}”）" if prev else ""
-                after_en = f" (after “{prev.span.text[:20]}”)" if prev else ""
-                sources = [item.span] if prev is None else [prev.span, item.span]
-                yield self.finding(plan, sources, what=what, what_en=what_en, label=label,
-                                   after=after, after_en=after_en)
+        for kind, prev, item in sequence_breaks(numbered_entries(plan)):
+            what, what_en = _WHAT[kind]
+            label = _excerpt(item.span.text)
+            after = f"（前一个为“{_excerpt(prev.span.text)}”）" if prev else ""
+            after_en = f" (after “{_excerpt(prev.span.text)}”)" if prev else ""
+            # the defect is the number after the break; the neighbour is the related place
+            sources = [item.span] if prev is None else [item.span, prev.span]
+            yield self.finding(plan, sources, what=what, what_en=what_en, label=label,
+                               after=after, after_en=after_en)
+
+
+_EXCERPT = 20
+
+
+def _excerpt(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return first if len(first) <= _EXCERPT else first[:_EXCERPT] + "…"
 
 
 @register

@@ -30,10 +30,10 @@ class PlaceholderText(Rule):
     figure that readers and later plans will quote; it must be filled in or the sentence removed.
 
     Bad:
-        2024年实现包含知识产权的科技成果转让XX万元。
+        到2025年，全县技术合同成交额达到XX万元。
 
     Good:
-        2024年实现包含知识产权的科技成果转让1200万元。
+        到2025年，全县技术合同成交额达到8500万元。
     """
 
     code = "PH001"
@@ -52,18 +52,18 @@ class PlaceholderText(Rule):
 
 @register
 class BlankDate(Rule):
-    """Flags dates whose numbers were never filled in: ``XX人民政府办公室年月日``.
+    """Flags dates whose numbers were never filled in: ``××县人民政府`` over a bare ``年月日``.
 
     为什么: the issue date fixes when the plan takes effect and which period its deadlines refer
     to; a blank ``年月日`` means the document was published from a template.
 
     Bad:
-        宜都市人民政府办公室
+        某县人民政府
         年月日
 
     Good:
-        宜都市人民政府办公室
-        2023年12月25日
+        某县人民政府
+        2022年6月8日
     """
 
     code = "PH002"

@@ -62,10 +62,10 @@ class TargetWithoutDeadline(Rule):
     为什么: a goal without a date cannot be assessed; state the year or the plan period.
 
     Bad:
-        全市有效发明专利拥有量达到800件。
+        全县高新技术企业达到120家。
 
     Good:
-        到2027年，全市有效发明专利拥有量达到800件。
+        到2026年，全县高新技术企业达到120家。
     """
 
     code = "QL002"

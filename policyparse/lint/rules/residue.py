@@ -22,10 +22,10 @@ class WordComment(Rule):
     (“需更新”) next to the official text.  Resolve and delete them before publishing.
 
     Bad:
-        目前知识产权服务机构数量不足。	Comment by 小白: 需更新
+        全县现有科技服务机构3家。	Comment by 小白: 需更新
 
     Good:
-        目前知识产权服务机构数量不足。
+        全县现有科技服务机构3家。
     """
 
     code = "ER001"
@@ -77,10 +77,10 @@ class FootnoteResidue(Rule):
     the paragraph; turn them into real notes or into the text.
 
     Bad:
-        推进与“一地六县”[footnoteRef:1]联合打造知识产权合作示范区。 [1: “一地六县”是指苏浙皖交界的七个县市。]
+        推进“两园一区”[footnoteRef:1]共建成果转化基地。 [1: “两园一区”是指本县两个产业园和高新区。]
 
     Good:
-        推进与“一地六县”（苏浙皖交界的七个县市）联合打造知识产权合作示范区。
+        推进“两园一区”（本县两个产业园和高新区）共建成果转化基地。
     """
 
     code = "ER003"
@@ -107,17 +107,17 @@ class WebFurniture(Rule):
     """Flags web-page furniture in the document text: login links, column and date bars, QR-code
     images and captions, aggregator attributions.
 
-    为什么: text copied from a portal drags the page along (登录 注册 退出, 扫描二维码查看原文);
+    为什么: text copied from a portal drags the page along (登录 注册 退出, 扫描二维码);
     it is not part of the plan and makes the copy look careless.
 
     Bad:
         登录 注册 退出
-        一、指导思想
-        以习近平新时代中国特色社会主义思想为指导。
+        一、总体要求
+        坚持创新驱动，推动全县产业转型升级。
 
     Good:
-        一、指导思想
-        以习近平新时代中国特色社会主义思想为指导。
+        一、总体要求
+        坚持创新驱动，推动全县产业转型升级。
     """
 
     code = "ER004"
@@ -145,10 +145,10 @@ class NoteToSelf(Rule):
     removed or turned into a proper note before publishing.
 
     Bad:
-        与相近县市相比还有差距。【选取了省内排名靠前的县市作为比较对象，下同】
+        人均研发投入低于周边县区。【比较对象为同一地级市的其他县区，下同】
 
     Good:
-        与省内县域经济排名靠前的县市相比还有差距。
+        人均研发投入低于同一地级市的其他县区。
     """
 
     code = "ER005"
@@ -173,11 +173,11 @@ class BrokenWord(Rule):
     paragraph starting mid-word.
 
     Bad:
-        “十四五”时期，面对世界百年未有之大变局，国际形
-        势更加复杂，国际竞争更为激烈。
+        “十四五”时期，全县产业转型压力加大，区域竞
+        争日趋激烈，创新要素仍然不足。
 
     Good:
-        “十四五”时期，面对世界百年未有之大变局，国际形势更加复杂，国际竞争更为激烈。
+        “十四五”时期，全县产业转型压力加大，区域竞争日趋激烈，创新要素仍然不足。
     """
 
     code = "ER006"
@@ -216,19 +216,19 @@ class DuplicatedPassage(Rule):
     为什么: the reader meets the same notice twice, once garbled; the copy is not part of the plan.
 
     Bad:
-        各部门：《示范县域三年行动方案》已经市人民政府同意，现印发给你们，请认真贯彻落实。宜都市人民政府办公室示范县域三年行动方案为进一步贯彻落实
-        各部门：
-        《示范县域三年行动方案》已经市人民政府同意，现印发给你们，请认真贯彻落实。
-        宜都市人民政府办公室
-        示范县域三年行动方案
-        为进一步贯彻落实纲要任务部署，制定本方案。
+        各单位：《某县数字乡村建设实施方案》经县政府研究同意，现印发给你们，请抓好落实。某县人民政府办公室某县数字乡村建设实施方案为加快乡村数字化
+        各单位：
+        《某县数字乡村建设实施方案》经县政府研究同意，现印发给你们，请抓好落实。
+        某县人民政府办公室
+        某县数字乡村建设实施方案
+        为加快乡村数字化进程，结合本县实际，制定本方案。
 
     Good:
-        各部门：
-        《示范县域三年行动方案》已经市人民政府同意，现印发给你们，请认真贯彻落实。
-        宜都市人民政府办公室
-        示范县域三年行动方案
-        为进一步贯彻落实纲要任务部署，制定本方案。
+        各单位：
+        《某县数字乡村建设实施方案》经县政府研究同意，现印发给你们，请抓好落实。
+        某县人民政府办公室
+        某县数字乡村建设实施方案
+        为加快乡村数字化进程，结合本县实际，制定本方案。
     """
 
     code = "ER007"

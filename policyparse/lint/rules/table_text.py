@@ -13,7 +13,7 @@ from ..registry import Rule, register
 from .figures import (Cite, agree, family, in_table, keyed, measure, own_region_names,
                       per_capita, plain, tolerance, value, when)
 
-# A figure's caption and a reference to it in the prose: 图 2相同市县发明专利拥有量, （图 2）.
+# A figure's caption and a reference to it in the prose: 图 2周边县区高新技术企业数, （图 2）.
 _FIGURE = regex.compile(r"^图\s*(?P<n>[0-9]+)\s*(?P<title>\S.*)$")
 _REFERENCE = regex.compile(r"[（(]\s*(?:见)?图\s*(?P<n>[0-9]+)\s*[）)]")
 _NUMBER = regex.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
@@ -21,14 +21,14 @@ _TOKEN = regex.compile(r"\S+")
 _DIGIT = regex.compile("[0-9]")
 _MIN_TITLE_MATCH = 0.6
 """Share of a prose figure's metric characters found in the chart's title (商标注册量 in
-有效注册商标数量): word order varies too much between a caption and a sentence for edit
+有效注册商标总数): word order varies too much between a caption and a sentence for edit
 distances."""
 
 
 @dataclass(frozen=True)
 class Chart:
     """A chart's data as Word leaves it in the text when the chart is flattened: its category
-    labels followed by one value each (湖北宜都 湖北枝江 … 390 433 …), one series."""
+    labels followed by one value each (某省甲县 某省乙县 … 130 95 …), one series."""
 
     number: int
     title: str
@@ -87,16 +87,16 @@ def _series(text: str, start: int) -> list[tuple[list[str], list[tuple[Decimal, 
 @register
 class TableTextMismatch(Rule):
     """Flags a table cell or chart value that disagrees with the prose: the same measure for the
-    same year given one value in the text and another in a table (每万人口高价值发明专利拥有量
-    突破20件 vs 表2 ``30``), or the document's own bar in a chart the text refers to (图 2: 390)
-    against the figure the text states with that reference (383件).
+    same year given one value in the text and another in a table (高新技术企业数量突破80家 vs
+    表1 ``100``), or the document's own bar in a chart the text refers to (图 2: 130) against
+    the figure the text states with that reference (120家).
 
     为什么: readers take the table or the chart as the summary of the text; when they disagree
     nobody knows which number the plan commits to.
 
     Bad:
-        全区每万人口高价值发明专利拥有量至2025年突破20件。
-        表2  “十四五”时期核心指标和指标值
+        到2025年，全县高新技术企业数量突破80家。
+        表1  “十四五”主要发展指标
 
         \t序号
         \t指标名称
@@ -105,14 +105,14 @@ class TableTextMismatch(Rule):
         \t2025年目标值
 
         \t1
-        \t每万人口高价值发明专利拥有量
-        \t件
-        \t16
-        \t30
+        \t高新技术企业数量
+        \t家
+        \t45
+        \t100
 
     Good:
-        全区每万人口高价值发明专利拥有量至2025年突破30件。
-        表2  “十四五”时期核心指标和指标值
+        到2025年，全县高新技术企业数量突破100家。
+        表1  “十四五”主要发展指标
 
         \t序号
         \t指标名称
@@ -121,10 +121,10 @@ class TableTextMismatch(Rule):
         \t2025年目标值
 
         \t1
-        \t每万人口高价值发明专利拥有量
-        \t件
-        \t16
-        \t30
+        \t高新技术企业数量
+        \t家
+        \t45
+        \t100
     """
 
     code = "TT001"
