@@ -18,6 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "html"
 PORTAL = FIXTURES / "yidu_001_portal.html"  # the text of seed 001 inside a county portal page
 GOVCN = FIXTURES / "govcn_opinion_gbk.html"  # a gov.cn State Council opinion, GBK
+# An old county portal: GBK, page laid out in nested tables, <font> and <br> body, spacer cells.
+COUNTY = FIXTURES / "county_notice_table_layout_gbk.html"
+# A State Council page whose annex is a Word-exported indicator table (rowspans, <p> in cells).
+SANJI = ROOT / "corpora" / "html" / "gwyb-sanji-yiyuan-kaohe-2019.html"
+# A State Council page whose annex table has a two-row header (分年度招生任务 over three years).
+XIZANG = ROOT / "corpora" / "unlabelled" / "gwyb-xizang-ban-kuozhao-1996.html"
 SEED_001 = ROOT / "corpora" / "seeds" / "001_8feaf3a5e4c88e3f.txt"
 GOLD_001 = ROOT / "corpora" / "gold" / "001_8feaf3a5e4c88e3f.gold.json"
 
@@ -162,6 +168,47 @@ def test_govcn_structure_and_furniture():
         assert piece not in squash(doc.text), piece
 
 
+# --- fixture 3: a county portal laid out in tables -----------------------------------------
+
+def test_table_layout_page_keeps_the_document_and_only_the_document():
+    doc = load(COUNTY)
+    texts = block_texts(doc)
+    # The title is split by <br> in its cell: two lines, both the title.
+    assert texts[:2] == ["青禾县人民政府办公室关于印发青禾县", "农村人居环境整治三年行动实施方案的通知"]
+    assert [b.style_level for b in doc.blocks[:3]] == [1, 1, None]
+    # <br>-separated lines of a <font> run are blocks; &nbsp; indents are stripped.
+    assert texts[2:4] == ["各乡（镇）人民政府，县政府各部门：",
+                          "《青禾县农村人居环境整治三年行动实施方案》已经县政府同意，现印发给你们，请结合实际认真组织实施。"]
+    assert [t for t in texts if t[:2] in ("一、", "二、", "三、")] == ["一、工作目标", "二、重点任务", "三、保障措施"]
+    # A source line break inside a sentence is no line break.
+    assert "农村卫生厕所普及率达到85%以上，生活污水治理率提高到40%。" in doc.text
+    assert doc.blocks[texts.index("附件：重点任务分工表") + 1].kind == "table"
+    (table,) = doc.tables
+    assert table.header == ["序号", "重点任务", "牵头单位", "完成时限"]
+    assert [c.text for c in table.rows[1]] == ["2", "农村户用 卫生厕所改造", "县农业农村局", "2022年底"]
+    removed = furniture_texts(doc)
+    for piece in ("首页|政务公开|政务服务|互动交流", "政府信息公开指南", "当前位置：首页>政务公开>政府文件",
+                  "QH0012/2020-00031", "【大中小】【打印本页】【关闭窗口】", "ICP备案号：青ICP备00000000号"):
+        assert piece in removed, piece
+        assert piece not in squash(doc.text), piece
+    assert_spans_exact(doc)
+
+
+# --- a real page: a Word-exported data table in the annex -------------------------------------
+
+def test_indicator_table_stays_a_table_with_its_grouping_cells_first_in_their_rows():
+    doc = load(SANJI)
+    (table,) = doc.tables
+    assert table.header == ["一级指标", "二级指标", "三级指标", "指标性质", "指标说明"]
+    assert len(table.rows) == 55  # one row an indicator, 1. to 55.
+    first = [row[0].text for row in table.rows if row[0].text]
+    assert first == ["一、医疗质量", "二、运营效率", "三、持续发展", "四、满意度评价"]
+    # A cell of two <p> (（三）, 合理用药) keeps both, in order, in one cell.
+    second = [row[1].text for row in table.rows if row[1].text]
+    assert len(second) == 14 and second[2] == "（三） 合理用药"
+    assert_spans_exact(doc)
+
+
 @pytest.mark.parametrize("head", [
     "",  # no declaration: UTF-8 fails, GB18030 reads it
     '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
@@ -265,10 +312,60 @@ def test_layout_table_is_read_as_blocks_not_as_a_table():
     assert "政策文件" in furniture_texts(doc)
 
 
+def test_a_first_row_merging_cells_both_ways_heads_the_rows_it_covers():
+    doc = load(XIZANG)
+    (table,) = doc.tables
+    assert table.header == ["省（市）", "1995年招生人数", "扩招", "分年度招生任务 1996年", "1997年",
+                            "1998年"]
+    assert [c.text for c in table.rows[0]] == ["总计", "1445", "555", "1600", "1800", "2000"]
+
+
+def test_a_title_row_merged_across_the_table_is_its_caption():
+    body = ("<div id='zoom'><p>附件</p><table border='1'>"
+            "<tr><td colspan='4'><p>某县知识产权</p><p>主要指标</p></td></tr>"
+            "<tr><td rowspan='2'>指标</td><td rowspan='2'>2020年</td><td colspan='2'>目标值</td></tr>"
+            "<tr><td>2023年</td><td>2025年</td></tr>"
+            "<tr><td>发明专利拥有量（件）</td><td>300</td><td>500</td><td>800</td></tr></table></div>")
+    doc = load_html(page(body), "title-row.html")
+    (table,) = doc.tables
+    assert table.caption == "某县知识产权 主要指标" and doc.blocks[1].kind == "caption"
+    assert table.header == ["指标", "2020年", "目标值 2023年", "2025年"]
+    assert [[c.text for c in row] for row in table.rows] == [["发明专利拥有量（件）", "300", "500", "800"]]
+    assert_spans_exact(doc)
+
+
+def test_a_group_cell_down_the_first_column_is_no_header():
+    body = ("<div id='zoom'><table border='1'><tr><td rowspan='3'>一、创造</td><td>发明专利（件）</td>"
+            "<td>300</td></tr><tr><td>商标（件）</td><td>4000</td></tr><tr><td>版权（件）</td><td>90</td></tr>"
+            "<tr><td colspan='2'>合计</td><td>4390</td></tr></table></div>")
+    (table,) = load_html(page(body), "group.html").tables
+    assert table.header == ["一、创造", "发明专利（件）", "300"] and len(table.rows) == 3
+
+
 # --- general rules on pages the tests write -------------------------------------------------
 
 PROSE = ("<p>一、工作目标</p><p>到2025年，全县发明专利拥有量达到300件，每万人口高价值发明专利拥有量达到3件。</p>"
          "<p>二、保障措施</p><p>加强组织领导，加大资金投入，强化督促考核，营造良好氛围。</p>")
+
+
+def test_spacer_cells_do_not_make_a_layout_table_a_data_table():
+    # Attachments indented by an empty cell: one filled cell a row is text, not a table.
+    body = (f"<div class='TRS_Editor'>{PROSE}<table><tr><td width='32'>&nbsp;</td>"
+            "<td>附件：1．某县专利导航项目清单<br>2．某县商标品牌培育名录</td><td><img src='/x.gif'></td>"
+            "</tr></table></div>")
+    doc = load_html(page(body), "indent.html")
+    assert doc.tables == []
+    assert block_texts(doc)[-2:] == ["附件：1．某县专利导航项目清单", "2．某县商标品牌培育名录"]
+
+
+def test_a_table_cell_holding_most_of_the_content_is_layout():
+    body = ("<div class='TRS_Editor'><table><tr><td>文号：某政办〔2024〕3号</td><td>来源：县政府办</td></tr>"
+            f"<tr><td colspan='2'>{PROSE}</td></tr></table></div>")
+    doc = load_html(page(body), "body-cell.html")
+    assert doc.tables == []
+    assert block_texts(doc) == ["文号：某政办〔2024〕3号", "来源：县政府办", "一、工作目标",
+                                "到2025年，全县发明专利拥有量达到300件，每万人口高价值发明专利拥有量达到3件。",
+                                "二、保障措施", "加强组织领导，加大资金投入，强化督促考核，营造良好氛围。"]
 
 
 def test_density_picks_the_prose_without_a_known_container():

@@ -5,7 +5,10 @@ navigation, login links, breadcrumbs, metadata bars, share and QR-code boxes, re
 footers.  The loader keeps the main content (a known CMS content container, else the element that
 holds most of the page's sentence punctuation) and the document's own title; every other visible
 line becomes a ``web-furniture`` diagnostic, so nothing disappears unseen.  Lines are laid out as
-a browser would: block elements and ``<br>`` break lines, inline elements run on.
+a browser would: block elements and ``<br>`` break lines, inline elements run on.  A table with
+rows of several filled cells is data and becomes a :class:`Table` (a title row merged across it is
+its caption; merged cells of its first row set how many rows head it); any other table is layout
+and is read as lines.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import Message
-from itertools import chain
+from itertools import chain, takewhile
 from typing import NamedTuple
 
 import lxml.html
@@ -52,6 +55,11 @@ _BLOCK_TAGS = frozenset({
     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
 _HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
 _SENTENCE_PUNCTUATION = frozenset("，。；：、！？")
+# A table cell of several lines holding more than this share of the main content's prose is the
+# page body set in a layout table, whatever else the table holds.
+_BODY_CELL_SHARE = 0.5
+# Header rows a table's first row may span with merged cells; more is a body group, not a header.
+_MAX_HEADER_ROWS = 3
 _WHITESPACE = regex.compile(r"[ \t\n\r\f]+")  # HTML whitespace; nbsp and \u3000 are text
 _OUTSIDE = "outside the main content"
 
@@ -162,6 +170,7 @@ class _Page:
     region: etree._Element
     title: etree._Element | None
     head_title: str | None  # the <title> text, when no element of the body carries it
+    scores: dict[etree._Element, float]  # prose weight of every element, furniture counting 0
 
     @classmethod
     def analyse(cls, root: etree._Element) -> _Page:
@@ -181,7 +190,7 @@ class _Page:
             if best.endswith(_DOC_TYPES) and _squash(best) not in _squash(
                     region.text_content())[:len(best) + 200]:
                 head_title = best
-        return cls(body, furniture, region, title, head_title)
+        return cls(body, furniture, region, title, head_title, scores)
 
     @property
     def boundaries(self) -> set[etree._Element]:
@@ -201,7 +210,10 @@ class _Page:
         return reason, False
 
     def is_data_table(self, el: etree._Element) -> bool:
-        """A content table with rows of several cells; layout tables are read as blocks."""
+        """A content table with rows of several filled cells; layout tables are read as blocks.
+
+        Sites set the page body in tables: around the main content, beside empty spacer cells
+        that indent it, or as one cell holding lines that carry most of the content's prose."""
         if el.tag != "table" or self.reason(el)[0] is not None:
             return False
         if any(up is el for keep in (self.region, self.title) if keep is not None
@@ -209,7 +221,12 @@ class _Page:
             return False
         if next(el.iterdescendants("table"), None) is not None:
             return False
-        return any(len(row.findall("td") + row.findall("th")) > 1 for row in el.iter("tr"))
+        rows = [_cells(tr) for tr in el.iter("tr")]
+        body_share = _BODY_CELL_SHARE * self.scores[self.region]
+        if any(self.scores[cell] > body_share and "\n" in _cell_text(cell) for row in rows
+               for cell in row):
+            return False
+        return any(sum(bool(_cell_text(cell)) for cell in row) > 1 for row in rows)
 
 
 def _furniture_reason(el: etree._Element) -> str | None:
@@ -409,31 +426,61 @@ def _block_element(el: etree._Element) -> etree._Element:
 # --- tables ---------------------------------------------------------------------------------
 
 def _add_table(b: DocumentBuilder, table: etree._Element, index: int) -> None:
+    trs = list(table.iter("tr"))
     caption_el = table.find("caption")
-    caption = _cell_text(caption_el).replace("\n", " ") if caption_el is not None else None
+    caption = _cell_text(caption_el) if caption_el is not None else ""
+    if not caption and _is_title_row(trs):
+        caption = _cell_text(_cells(trs[0])[0])
+        trs = trs[1:]
+    caption = caption.replace("\n", " ")
     if caption:
         b.add(caption, index=index, kind="caption", style="caption")
-    rows, header_rows = _grid(table)
-    b.add_table(rows, index=index, caption=caption or None, header_rows=header_rows)
+    b.add_table(_grid(trs), index=index, caption=caption or None, header_rows=_header_rows(trs))
 
 
-def _grid(table: etree._Element) -> tuple[list[list[str]], int]:
+def _cells(tr: etree._Element) -> list[etree._Element]:
+    return [c for c in tr if c.tag in ("td", "th")]
+
+
+def _colspan(cell: etree._Element) -> int:
+    return min(max(_int(cell.get("colspan")), 1), 1000)  # as browsers clamp it
+
+
+def _is_title_row(trs: list[etree._Element]) -> bool:
+    """Whether the first row is the table's title, typed into one cell merged across the table
+    (as Word users do), above a header row and at least one row of data."""
+    if len(trs) < 3:
+        return False
+    first = _cells(trs[0])
+    width = max(sum(map(_colspan, _cells(tr))) for tr in trs[1:])
+    return len(first) == 1 and width > 1 and _colspan(first[0]) >= width
+
+
+def _header_rows(trs: list[etree._Element]) -> int:
+    """How many rows head the table: <thead> or all-<th> rows; else, where the first row merges
+    cells both ways (目标值 over 2023年 and 2025年 in the row below, 指标 down beside them), the
+    rows its merged cells cover; at least one, as in a Word table."""
+    marked = sum(1 for _ in takewhile(lambda tr: bool(_cells(tr)) and (
+        tr.getparent().tag == "thead" or all(c.tag == "th" for c in _cells(tr))), trs))
+    if marked or not trs:
+        return max(marked, 1)
+    first = _cells(trs[0])
+    down = max((_int(c.get("rowspan")) for c in first), default=1)
+    if any(_colspan(c) > 1 for c in first) and 1 < down <= _MAX_HEADER_ROWS and down < len(trs):
+        return down
+    return 1
+
+
+def _grid(trs: list[etree._Element]) -> list[list[str]]:
     """Rows of cell texts with spans expanded; a spanned cell's text stands once, in its first
-    position, so that every piece of the text has one span.  Also the number of header rows
-    (<thead> or all-<th> rows; at least one, as in a Word table)."""
-    trs = list(table.iter("tr"))
+    position, so that every piece of the text has one span."""
     grid: dict[tuple[int, int], str] = {}
-    header_rows, in_header = 0, True
     for r, tr in enumerate(trs):
-        cells = [c for c in tr if c.tag in ("td", "th")]
-        in_header = in_header and bool(cells) and (
-            tr.getparent().tag == "thead" or all(c.tag == "th" for c in cells))
-        header_rows += in_header
         c = 0
-        for cell in cells:
+        for cell in _cells(tr):
             while (r, c) in grid:
                 c += 1
-            colspan = min(max(_int(cell.get("colspan")), 1), 1000)  # as browsers clamp it
+            colspan = _colspan(cell)
             rowspan = _int(cell.get("rowspan"))
             if rowspan == 0 or rowspan > len(trs) - r:  # rowspan="0": to the end of the table
                 rowspan = len(trs) - r
@@ -442,8 +489,7 @@ def _grid(table: etree._Element) -> tuple[list[list[str]], int]:
                     grid[(r + dr, c + dc)] = "" if dr or dc else _cell_text(cell)
             c += colspan
     width = 1 + max((c for _, c in grid), default=-1)
-    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(trs))], \
-        max(header_rows, 1)
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(trs))]
 
 
 def _int(value: str | None) -> int:
@@ -456,4 +502,6 @@ def _int(value: str | None) -> int:
 
 
 def _cell_text(cell: etree._Element) -> str:
-    return "\n".join(item.text for item in _layout(cell) if item.kind == "line")
+    """The cell's lines, each trimmed as a block would be (Word pads every <p> with spaces)."""
+    lines = (normalise_line(item.text)[0] for item in _layout(cell) if item.kind == "line")
+    return "\n".join(filter(None, lines))
