@@ -34,6 +34,9 @@ _DATA = tomllib.loads(resources.files("policyparse").joinpath("data/agencies.tom
     (["工业和信息化部", "工信部"], "national:economy-information"),
     (["国家统计局"], "national:statistics"),
     (["各镇（园区、街道）", "各镇"], "towns"),
+    (["国家药品监督管理局", "国家药监局"], "national:drug-administration"),
+    (["市教育局", "市教育部门"], "city:education"),  # 教育部门 names the function
+    (["卫生健康部门", "各级卫生健康部门", "卫生健康局"], "health"),
 ])
 def test_aliases_meet(names, expected):
     assert [canonical(n) for n in names] == [expected] * len(names)
@@ -84,6 +87,15 @@ def test_every_listed_name_resolves_to_its_own_entry_at_every_level():
                                 for e in _DATA["agency"])
             written = "国家" + name if bare_is_local else name
             assert canonical(written) == f"national:{entry['id']}", name
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("县应急管理局", True), ("各街道", True), ("市市场监管局（知识产权局）", True),
+    ("中国铁路总公司", True), ("各省级人民政府", True), ("银保监会", True),
+    ("龙头企业", False), ("高校", False), ("试点城市", False), ("局", False),
+])
+def test_is_unit_by_suffix_or_registry(name, expected):
+    assert registry().is_unit(name) is expected
 
 
 def test_registry_refuses_an_alias_shared_by_two_agencies():

@@ -18,7 +18,8 @@ from policyparse.eval import squash
 from policyparse.model import Heading, Plan, Task
 from policyparse.pipeline import DEFAULT_PIPELINE, get_component, parse
 from policyparse.structure.agencies import registry
-from policyparse.structure.owners import find_owners, owners
+from policyparse.structure.owners import (declares_first_lead, duty_owners, find_owners, owners,
+                                          resolve)
 
 from conftest import CORPUS, DOCS, FIXTURES, assert_spans_exact, gold
 
@@ -63,7 +64,7 @@ L, R = "lead", "responsible"
       (R, "市知识产权战略实施工作领导小组其他成员单位"), (R, "各镇（园区、街道）")]),
     ("（市科技局牵头，市财政局配合）", [(L, "市科技局"), (R, "市财政局")]),
     ("(县科技局牵头,县财政局配合)", [(L, "县科技局"), (R, "县财政局")]),
-    ("（市科技局负责）", [(R, "市科技局")]),
+    ("（市科技局负责）", [(L, "市科技局")]),  # a sole unit named for the task leads it
     ("（市科技局、市财政局按职责分工负责）", [(R, "市科技局"), (R, "市财政局")]),
     ("【牵头单位：县科技局】", [(L, "县科技局")]),
     ("（国家发展改革委、工业和信息化部按职责分工负责）",
@@ -80,13 +81,74 @@ def test_bracketed_clause_forms(text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
+    # a sole unit named for the task leads; several named share it
+    ("（省商务厅、省财政厅负责）", [(R, "省商务厅"), (R, "省财政厅")]),
+    ("（负责部门：海关总署）", [(L, "海关总署")]),
+    ("（负责部门：人民银行、外汇局，适用范围：试点地区）", [(R, "人民银行"), (R, "外汇局")]),
+    ("（责任部门：区教育局；完成时限：2026年）", [(R, "区教育局")]),  # 责任…: responsible
+    ("（区教育局负责，区财政局配合）", [(L, "区教育局"), (R, "区财政局")]),
+    ("（区教育局按职责分工负责）", [(R, "区教育局")]),
+    # X会同Y: X leads, Y shares, however many on each side
+    ("（民政部会同有关部门负责）", [(L, "民政部"), (R, "有关部门")]),
+    ("（民政部、财政部会同有关部门负责）", [(L, "民政部"), (L, "财政部"), (R, "有关部门")]),
+    # 等 is dropped; a unit after it is listed as written
+    ("（人民银行等部门负责）", [(R, "人民银行"), (R, "部门")]),
+    ("（水利部牵头，财政部等有关部门按职责分工负责）",
+     [(L, "水利部"), (R, "财政部"), (R, "有关部门")]),
+    ("（支持高等学校开展试点）", []),  # 等 inside a word splits nothing
+    ("（县农业农村局为牵头单位，县林业局为配合单位）", [(L, "县农业农村局"), (R, "县林业局")]),
+    ("（市交通运输局牵头组织实施，市公安局参与）", [(L, "市交通运输局"), (R, "市公安局")]),
+    ("（主管单位负责）", []),  # a role, not a unit
+    # a role marked after the unit
+    ("（责任单位：区教育局（牵头）、区财政局、区人社局）",
+     [(L, "区教育局"), (R, "区财政局"), (R, "区人社局")]),
+    ("（区教育局、区财政局（配合单位）负责）", [(L, "区教育局"), (R, "区财政局")]),
+    ("（责任单位：区市场监管局（知识产权局））", [(R, "区市场监管局（知识产权局）")]),
+])
+def test_role_resolution(text, expected):
+    assert _roles("完善养老服务体系。" + text) == expected
+
+
+def test_document_declares_the_first_listed_unit_lead():
+    text = ("各项任务的责任单位中，排在第一位的部门为牵头部门。\n"
+            "1.完善服务网络。（区民政局、区卫生健康局、各街道负责）\n"
+            "2.加强队伍建设。责任单位：区人社局、区民政局\n"
+            "3.强化资金保障。（区财政局牵头，区民政局、区审计局配合）\n"
+            "4.开展督查。（区政府办负责）\n")
+    assert declares_first_lead(text) and not declares_first_lead(text[26:])
+    got = [find_owners(text, m.start(), m.end(), first_lead=True)
+           for m in regex.finditer(r"(?m)^\d.*$", text)]
+    named = [[(r, text[a:b]) for r, a, b in owners] for owners in got]
+    assert named == [[(L, "区民政局"), (R, "区卫生健康局"), (R, "各街道")],
+                     [(L, "区人社局"), (R, "区民政局")],
+                     [(L, "区财政局"), (R, "区民政局"), (R, "区审计局")],  # declared lead wins
+                     [(L, "区政府办")]]
+    assert declares_first_lead("（列第一位者为牵头单位）")
+    assert not declares_first_lead("排在第一位的是技术创新，其次是人才培养。")
+
+
+@pytest.mark.parametrize("text,expected", [
     ("加强保护。\n牵头考核单位：市市场监管局", [(L, "市市场监管局")]),
     ("加强保护。牵头单位：市科技局\n责任单位：市财政局、市税务局",
      [(L, "市科技局"), (R, "市财政局"), (R, "市税务局")]),
-    ("加强保护。由市科技局负责。", [(R, "市科技局")]),
+    ("加强保护。由市科技局负责。", [(L, "市科技局")]),
     ("加强保护。由市科技局牵头，市财政局配合组织实施。", [(L, "市科技局"), (R, "市财政局")]),
 ])
 def test_unbracketed_clause_forms(text, expected):
+    assert _roles(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("加强监管。\n【牵头单位】县卫生健康局 【配合单位】县医保局、县市场监管局（知识产权局）",
+     [(L, "县卫生健康局"), (R, "县医保局"), (R, "县市场监管局（知识产权局）")]),
+    ("加强监管。县卫生健康局牵头，县医保局配合。", [(L, "县卫生健康局"), (R, "县医保局")]),
+    ("加强监管。县卫生健康局负责。", [(L, "县卫生健康局")]),
+    # a sentence ending in a role word is a clause only when it says nothing else
+    ("加强监管，此项工作仍由县卫生健康局具体负责。", []),
+    ("各地要加强统筹协调，形成工作合力，密切配合。", []),
+    ("明确审核部门（以下统称审核机构）。县人民政府部门、乡镇人民政府按规定执行。", []),  # no label
+])
+def test_bare_label_and_sentence_clauses(text, expected):
     assert _roles(text) == expected
 
 
@@ -147,7 +209,8 @@ def test_state_council_clauses():
     assert by_number["三"].lead == ["国家知识产权局"]
     assert by_number["三"].responsible == ["教育部", "科技部", "工业和信息化部"]
     assert by_number["四"].responsible[:2] == ["金融监管总局", "中国人民银行"]
-    assert by_number["七"].responsible == ["国家知识产权局"]
+    assert (by_number["七"].lead, by_number["七"].responsible) == (["国家知识产权局"], [])
+    assert by_number["九"].lead == ["各省级人民政府"]
     assert by_number["十"].lead == ["国家知识产权局"] and by_number["十"].responsible == ["各有关部门"]
     # The body of 十 says 国家知识产权局要会同有关部门…: prose, not a second clause.
     assert len(by_number["十"].owners) == 2
@@ -189,6 +252,106 @@ def test_section_clause_is_inherited_and_owner_lines_attach():
     assert (t4.lead, t4.responsible) == ([], [])  # nothing stated: nothing invented
     assert t1.owners[0].source.text == "县科技局" and t1.owners[0].source.line == 1
     assert_spans_exact(plan.tasks, plan.text)
+
+
+def _placed(text: str, heading: str, item: str) -> Plan:
+    """A plan of ``text`` whose headings are the lines matching ``heading`` and whose tasks are
+    the runs matching ``item`` (each to the next item, heading or line end), each task beneath
+    the last heading before it."""
+    plan = parse(text, pipeline=[])
+    heads = [m for m in regex.finditer(f"(?m)^{heading}.*$", text)]
+    plan.headings = [Heading(id=f"h{k}", level=1, label="", title=m.group(),
+                             source=plan.span(m.start(), m.end())) for k, m in enumerate(heads)]
+    tasks = []
+    for k, m in enumerate(regex.finditer(item, text)):
+        line_end = text.find("\n", m.start())
+        nxt = regex.compile(item).search(text, m.end())
+        end = min(line_end if line_end >= 0 else len(text), nxt.start() if nxt else len(text))
+        path = [f"h{j}" for j, h in enumerate(heads) if h.start() < m.start()][-1:]
+        tasks.append(_task_at(plan, m.start(), end, number=m.group(), id=f"t{k}", path=path))
+    plan.tasks = tasks
+    return plan
+
+
+def _owned(plan: Plan) -> list[tuple[list[str], list[str]]]:
+    return [(t.lead, t.responsible) for t in owners(plan).tasks]
+
+
+GROUPED = """（一）完善服务网络
+①建设社区养老服务站；②推进医养结合；③发展老年助餐服务。
+责任单位：区民政局、区卫生健康局
+④推广智慧养老。（区科技局负责）
+⑤培育养老服务企业。
+⑥规范养老机构收费。
+【牵头部门】区市场监管局
+（二）加强队伍建设
+⑦开展护理员培训。
+"""
+
+
+def test_owner_line_after_a_group_owns_the_group_and_no_neighbour():
+    plan = _placed(GROUPED, "（[一二]）", "[①-⑦]")
+    assert _owned(plan) == [
+        ([], ["区民政局", "区卫生健康局"]), ([], ["区民政局", "区卫生健康局"]),
+        ([], ["区民政局", "区卫生健康局"]),
+        (["区科技局"], []),  # its own clause, and the group before it ended with its line
+        (["区市场监管局"], []), (["区市场监管局"], []),  # 【牵头部门】 after ⑤⑥
+        ([], [])]  # another section: nothing inherited across the heading
+    assert_spans_exact(plan.tasks, plan.text)
+
+
+def test_clause_closing_a_paragraph_of_run_in_items_owns_them():
+    text = ("三、重点任务\n一是摸清底数；二是建立台账；三是完成整改。（县住建局牵头，县自然资源局配合）\n"
+            "四是加强宣传。\n")
+    plan = _placed(text, "三、", "[一二三四]是")
+    assert _owned(plan) == [(["县住建局"], ["县自然资源局"])] * 3 + [([], [])]
+
+
+def test_only_an_item_of_its_own_line_keeps_an_inline_clause():
+    text = "三、重点任务\n1.摸清底数。\n2.完成整改。（县住建局负责）\n"
+    assert _owned(_placed(text, "三、", r"\d\.")) == [([], []), (["县住建局"], [])]
+
+
+def test_task_division_table_columns():
+    text = ("某县工作方案\n三、重点任务\n\t序号\n\t重点任务\n\t牵头单位\n\t配合单位\n\t完成时限\n\n"
+            "\t1\n\t加强专利培育\n\t县科技局\n\t县财政局、县市场监管局\n\t2025年\n\n"
+            "\t2\n\t开展执法行动\n\t县市场监管局\n\t县公安局\n\t长期\n")
+    plan = parse(text, pipeline=[])
+    (table,) = plan.tables
+    plan.tasks = [_task_at(plan, row[1].source.start, row[1].source.end, id=f"t{k}")
+                  for k, row in enumerate(table.rows)]
+    assert _owned(plan) == [(["县科技局"], ["县财政局", "县市场监管局"]),
+                            (["县市场监管局"], ["县公安局"])]
+    assert_spans_exact(plan.tasks, plan.text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("国家医保局负责制定试点方案。", [(L, "国家医保局")]),
+    ("国家医保局要会同有关部门，加强监测。", [(L, "国家医保局"), (R, "有关部门")]),
+    ("国家医保局要会同有关部门加强监测。", [(L, "国家医保局"), (R, "有关部门")]),
+    ("医疗机构作为药款结算第一责任人，应及时结算。", [(L, "医疗机构")]),
+    ("财政部承担资金保障职责；教育部负责师资培训。", [(R, "财政部"), (R, "教育部")]),
+    ("请民政部会同有关部门抓紧落实。", [(L, "民政部"), (R, "有关部门")]),
+    ("由民政部会同财政部、税务总局等部门制定办法。",
+     [(L, "民政部"), (R, "财政部"), (R, "税务总局"), (R, "部门")]),
+    ("民政部会同试点城市抓紧落实。", []),  # 试点城市 is no unit
+    ("国家医保局要加强监测。", []),  # a mere subject
+    ("财政部为保障资金安全落实监管责任。", []),  # 为 of purpose
+    ("成员由教育部等部门负责同志组成。", []),  # 负责同志: people
+    ("宣传工作仍由法规处具体负责。", []),  # the subject is a phrase, not a known unit
+    ("主管单位负责推进、指导、协调政务新媒体工作。", []),  # a role, not a unit
+])
+def test_owners_named_in_sentences(text, expected):
+    text = "（二）明确部门职责。" + text
+    assert [(r, text[a:b]) for r, a, b in resolve(text, duty_owners(text, 0, len(text)))] \
+        == expected
+
+
+def test_sentences_name_owners_only_where_no_clause_does():
+    text = ("五、组织实施\n（一）加强指导。国家医保局负责统筹协调。\n"
+            "（二）强化督查。国家医保局负责督促检查。（审计署牵头，财政部配合）\n")
+    assert _owned(_placed(text, "五、", "（[一二]）")) == [(["国家医保局"], []),
+                                                       (["审计署"], ["财政部"])]
 
 
 def test_registered_after_tasks_in_the_default_pipeline():

@@ -8,7 +8,7 @@ A canonical id is ``LEVEL:SLUG`` or a bare ``SLUG``:
 * ``LEVEL`` is read from the administrative prefix *as written*: ``national`` (国家, 国务院,
   中央, 全国, or a name listed as national such as 科技部, 海关总署), ``province`` (省, 自治区),
   ``city`` (市, 州, 盟), ``county`` (县, 区, 旗), ``township`` (镇, 乡, 街道).  A place name may
-  stand before the prefix (宜兴市市场监管局 → ``city:market-regulation``).  The level is the
+  stand before the prefix (某某市市场监管局 → ``city:market-regulation``).  The level is the
   written one, not the rank: a county-level city's 市科技局 is ``city:``, which keeps the ids of
   one document consistent with each other.
 * No prefix (市场监管局, 各镇（园区、街道）) gives the bare ``SLUG``.
@@ -20,6 +20,9 @@ name or alias; (2) rules, the same after contracting both sides with the registr
 contracted forms, only among aliases of the same organ type (the last character: 局, 委, 部,
 办 …), so that 市委宣传部 never meets 市委组织部 nor 市科技局 市商务局; (4) unknown: ``None``
 (the owner is still listed under its written name).
+
+:meth:`Registry.is_unit` tells a unit's name from prose: it ends in one of the data's
+``unit_suffixes`` (局, 委, 部门, 政府, 街道 …) after any trailing brackets, or the registry knows it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from functools import lru_cache
 import regex
 
 from ..model import Plan
+from ..data import alternation
 from ..data import load as load_data
 
 FUZZY_MIN = 85
@@ -45,6 +49,7 @@ _LEVEL_SUFFIXES = (("自治区", "province"), ("自治州", "city"), ("自治县
                    ("镇", "township"), ("乡", "township"))
 _MAX_PREFIX = 12
 _TRAILING_BRACKET = regex.compile(r"[（(〔【][^（(〔【）)〕】]*[）)〕】]$")
+_TRAILING_BRACKETS = regex.compile(r"(?:[（(〔【][^（(〔【）)〕】]*[）)〕】])+$")
 _WS = regex.compile(r"\s+")
 
 
@@ -79,11 +84,21 @@ class Registry:
                     table[name] = slug
         self._local_keys = {self.contract(k): v for k, v in self._local.items()}
         self._national_keys = {self.contract(k): v for k, v in self._national.items()}
+        suffixes = data.get("unit_suffixes", [])
+        self._unit_end = regex.compile(f"(?:{alternation(suffixes)})$") if suffixes else None
 
     def contract(self, name: str) -> str:
         for long, short in self._contractions:
             name = name.replace(long, short)
         return name
+
+    def is_unit(self, name: str) -> bool:
+        """Whether ``name`` looks like a unit's name (see the module docstring)."""
+        name = _WS.sub("", name)
+        if len(name) < 2:
+            return False
+        bare = _TRAILING_BRACKETS.sub("", name) or name
+        return bool(self._unit_end and self._unit_end.search(bare)) or self.match(name) is not None
 
     def match(self, name: str) -> Match | None:
         """The canonical agency of a unit name as written, or ``None`` when it is unknown."""
