@@ -49,7 +49,7 @@ def render_summary(plan: Plan) -> str:
     """A human-readable overview: meta, outline tree, counts."""
     m = plan.meta
     lines = [f"{plan.document} ({plan.format}, {len(plan.text)} chars)"]
-    for key in ("title", "issuer", "issued", "region", "doc_type"):
+    for key in ("title", "issuer", "issued", "region", "doc_type", "doc_number"):
         if getattr(m, key):
             lines.append(f"  {key}: {getattr(m, key)}")
     if m.period.start or m.period.end:

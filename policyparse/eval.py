@@ -191,7 +191,8 @@ def score_defects(gold: list[dict], findings: Sequence[Finding], plan: Plan | No
     return score
 
 
-META_FIELDS = ("title", "issuer", "issued", "region", "doc_type", "period.start", "period.end")
+META_FIELDS = ("title", "issuer", "issued", "region", "doc_type", "doc_number", "period.start",
+               "period.end")
 
 
 def _meta_value(meta: dict, key: str):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -76,22 +76,44 @@ class Diagnostic(_Model):
 class Period(_Model):
     start: int | None = None
     end: int | None = None
-    basis: str | None = Field(None, description="how the period was inferred: title, goals, issued")
+    basis: str | None = Field(
+        None, description="how the period was inferred: title, fyp (a five-year plan), term (a "
+        "stated term of validity), issued+duration, goals+duration, goals+baseline, goals+issued, "
+        "goals, deadlines+issued")
 
 
 class Meta(_Model):
     title: str | None = None
     issuer: str | None = None
     issued: str | None = Field(None, description="issue date, YYYY-MM-DD")
-    region: str | None = None
+    region: str | None = Field(None, description="administrative path with official names, "
+                               "湖北省宜昌市宜都市; 全国 for national documents")
     doc_type: str | None = None
-    period: Period = Field(default_factory=Period)
+    doc_number: str | None = Field(None, description="发文字号 as written: 国办发〔2019〕4号")
+    period: Period = Field(default_factory=Period, description="null when the document states none")
+
+    # In Python ``period`` is always a Period (callers read ``meta.period.end`` without a check);
+    # in the JSON a period with neither year is null, as the gold writes it.
+    @field_validator("period", mode="before", json_schema_input_type=Period | None)
+    @classmethod
+    def _period_from_null(cls, value: object) -> object:
+        return Period() if value is None else value
+
+    @field_serializer("period")
+    def _period_or_null(self, period: Period) -> Period | None:
+        return period if period.start is not None or period.end is not None else None
 
 
 class Heading(_Model):
     id: str
     level: int = Field(ge=1)
     label: str = Field(description="the number token exactly as written: 第三章, 二、, （四）, 3、")
+    family: str | None = Field(
+        None, description="the numbering family whose sequence the heading continues: chapter, "
+        "section, part, appendix, box, cn_dun (一、), cn_paren (（一）), arabic (1.), "
+        "arabic_paren (（1）), arabic_rparen (1）), circled (①), shi (一是), yao (一要); a 3、 "
+        "among 一、二、四、 continues cn_dun")
+    value: int | None = Field(None, description="the number's value (三 → 3), where it has one")
     title: str
     parent: str | None = Field(None, description="id of the enclosing heading")
     source: Span

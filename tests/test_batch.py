@@ -352,8 +352,8 @@ def test_a_failed_cross_document_check_gives_error_rows_for_its_region(tmp_path)
     shared = regions[regions.duplicated(keep=False)]
     assert failed == len(shared) >= 2
     assert sorted(tables["errors"].document) == sorted(shared.index)
-    assert all(m.startswith(f"cross-document linting of {shared.iloc[0]}: took longer")
-               for m in tables["errors"].message)
+    assert all(m.startswith(f"cross-document linting of {shared[doc]}: took longer")
+               for doc, m in zip(tables["errors"].document, tables["errors"].message))
     assert not tables["findings"].cross_document.any()
 
 

@@ -50,6 +50,7 @@ class DocumentRow(_Row):
     issued: str | None = None
     region: str | None = None
     doc_type: str | None = None
+    doc_number: str | None = None
     period_start: int | None = None
     period_end: int | None = None
     chars: int | None = Field(None, description="length of the normalised text")
@@ -132,7 +133,7 @@ def document_row(doc: str, file: str, sha256: str, plan: Plan | None) -> Documen
     return DocumentRow(
         document=doc, file=file, sha256=sha256, status="ok", format=plan.format, title=m.title,
         issuer=m.issuer, issued=m.issued, region=m.region, doc_type=m.doc_type,
-        period_start=m.period.start, period_end=m.period.end, chars=len(plan.text),
+        doc_number=m.doc_number, period_start=m.period.start, period_end=m.period.end, chars=len(plan.text),
         headings=len(plan.headings), tasks=len(plan.tasks), targets=len(plan.targets),
         facts=len(plan.facts), tables=len(plan.tables))
 
