@@ -48,3 +48,14 @@ def test_readme_rules_table_is_current():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert splice(readme) == readme, "run `python -m policyparse.lint.docs README.md`"
+
+
+def test_blank_dates_of_a_form_in_an_annex_are_the_forms():
+    """A form attached for filling in has its own blank 年 月 日; the document's own blank date
+    before the annexes is still a defect."""
+    body = ["某县关于报送信息的通知", "一、报送要求", "请按时报送。", "某县人民政府办公室"]
+    form = ["附件1：", "信息联络员登记表", "单位盖章", "年   月   日"]
+    dated = parse("\n".join(body + ["2024年3月1日"] + form))
+    assert lint_plan(dated, select(["PH002"])) == []
+    blank = parse("\n".join(body + ["年 月 日"] + form))
+    assert [f.sources[0].line for f in lint_plan(blank, select(["PH002"]))] == [5]

@@ -63,3 +63,10 @@ def states_rules(plan: Plan, articles: int) -> bool:
     count of its 第X条 articles) does."""
     kind = plan.meta.doc_type or ""
     return bool(_rule_genres().search(kind)) or articles >= ARTICLES_OF_A_REGULATION
+
+
+def annex_start(plan: Plan) -> int:
+    """Where the annexes begin in ``plan.text`` (its length when there are none): a form attached
+    for filling in there is not the document's own text."""
+    return next((h.source.start for h in plan.headings if h.family == "appendix"),
+                len(plan.text))

@@ -8,6 +8,7 @@ import regex
 
 from ...clauses import clause_bounds
 from ...model import Plan
+from ...structure.parts import annex_start
 from ..registry import Rule, iter_matches, register
 from ...data import load as load_data
 
@@ -53,6 +54,7 @@ class PlaceholderText(Rule):
 @register
 class BlankDate(Rule):
     """Flags dates whose numbers were never filled in: ``××县人民政府`` over a bare ``年月日``.
+    The blank date of a form attached for filling in (in an annex) is the form's, not a defect.
 
     为什么: the issue date fixes when the plan takes effect and which period its deadlines refer
     to; a blank ``年月日`` means the document was published from a template.
@@ -75,7 +77,10 @@ class BlankDate(Rule):
     pattern = _placeholder_pattern("blank_date")
 
     def check(self, plan: Plan):
+        annexes = annex_start(plan)
         for m, _ in iter_matches(self.pattern, plan):
+            if m.start() >= annexes:
+                break
             start = m.start() + len(m.group()) - len(m.group().lstrip())
             lo, hi = clause_bounds(plan.text, start, m.end())
             yield self.finding(plan, [plan.span(lo, hi)], match=m.group().strip())

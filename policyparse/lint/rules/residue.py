@@ -274,3 +274,73 @@ class DuplicatedPassage(Rule):
             run = run + 1 if counts[s] > inside[s] else 0
             best = max(best, run)
         return best >= 20
+
+
+@register
+class RepeatedLine(Rule):
+    """Flags a line printed twice in a row: a title or heading that a database or web export
+    repeated.
+
+    为什么: the repeated line is not part of the document; it shows the text was pasted from an
+    export and not read through.
+
+    Bad:
+        某县人民政府关于加强信息报送工作的通知
+        某县人民政府关于加强信息报送工作的通知
+        各乡镇人民政府，县直各单位：
+
+    Good:
+        某县人民政府关于加强信息报送工作的通知
+        各乡镇人民政府，县直各单位：
+    """
+
+    code = "ER008"
+    name = "repeated-line"
+    category = "editor-residue"
+    message = "同一行连续出现两次：“{text}”"
+    message_en = "the same line twice in a row: “{text}”"
+    min_length = 8  # shorter lines (附件, 联系人) may stand twice by design
+
+    def check(self, plan: Plan):
+        previous = None
+        for b in plan.blocks:
+            if b.kind == "table":
+                previous = None
+                continue
+            line = plan.text[b.start:b.end].strip()
+            if line and line == previous and len(line) >= self.min_length:
+                yield self.finding(plan, [plan.span(b.start, b.end)], text=line[:40])
+            previous = line or previous
+
+
+# An HTML character reference left as text: a well-formed one the export did not decode
+# (&nbsp; &#9826;) or a malformed one (&9826; &sp;).
+_CHARACTER_REFERENCE = regex.compile(r"&(?:#?[0-9]{2,7}|#x[0-9A-Fa-f]{2,6}|[A-Za-z]{2,8});|&nbsp")
+
+
+@register
+class CharacterReference(Rule):
+    """Flags HTML character references left in the text: ``&nbsp;``, ``&#9744;``, and malformed
+    ones such as ``&9826;`` (a tick box lost in the export).
+
+    为什么: the reader sees code instead of the character (a box to tick, a space); the text was
+    exported from a web page and not checked.
+
+    Bad:
+        邀请媒体类型：&9826;电视 &9826;广播
+
+    Good:
+        邀请媒体类型：□电视 □广播
+    """
+
+    code = "ER009"
+    name = "character-reference"
+    category = "editor-residue"
+    message = "网页字符代码残留：“{text}”"
+    message_en = "HTML character reference left in the text: “{text}”"
+
+    def check(self, plan: Plan):
+        for b in plan.blocks:  # one finding a line: the fix is one replacement there
+            m = _CHARACTER_REFERENCE.search(plan.text, b.start, b.end)
+            if m is not None:
+                yield self.finding(plan, [plan.span(b.start, b.end)], text=m.group())
