@@ -59,3 +59,19 @@ def test_blank_dates_of_a_form_in_an_annex_are_the_forms():
     assert lint_plan(dated, select(["PH002"])) == []
     blank = parse("\n".join(body + ["年 月 日"] + form))
     assert [f.sources[0].line for f in lint_plan(blank, select(["PH002"]))] == [5]
+
+
+@pytest.mark.parametrize("note, flagged", [
+    ("（编者注：数据来自2022年统计年鉴）", True),
+    ("【此处数据待核】", True),
+    ("（请规划科确认）", True),
+    ("（请李主任补充近三年数据）", True),
+    ("[批注：改为全县]", True),
+    ("（请各乡镇于5月10日前报送）", False),  # a request to the recipients, not to a colleague
+    ("（以下简称县市场监管局，下同）", False),  # a defined short form
+])
+def test_notes_to_self_in_their_many_forms(note, flagged):
+    plan = parse(f"一、发展基础\n全县发明专利拥有量达到500件{note}。\n")
+    found = lint_plan(plan, select(["ER005"]))
+    assert bool(found) is flagged
+    assert all(note in f.sources[0].text for f in found)

@@ -139,7 +139,8 @@ class WebFurniture(Rule):
 
 @register
 class NoteToSelf(Rule):
-    """Flags drafters' notes left in the text: ``【…下同】``, ``【注：…】``, ``待核实``, ``需更新``.
+    """Flags drafters' and reviewers' notes left in the text: ``【…下同】``, ``【此处数据待核】``,
+    ``（编者注：…）``, ``（请规划科确认）``, ``待核实``, ``需更新``.
 
     为什么: such notes explain how the draft was made, not what the plan says; they must be
     removed or turned into a proper note before publishing.
@@ -156,8 +157,7 @@ class NoteToSelf(Rule):
     category = "editor-residue"
     message = "起草说明残留：“{text}”"
     message_en = "drafter's note left in the text: “{text}”"
-    pattern = regex.compile(f"{vocabulary('note')['bracketed'].pattern}|"
-                            f"{vocabulary('note')['inline'].pattern}")
+    pattern = regex.compile("|".join(p.pattern for p in vocabulary("note").values()))
 
     def check(self, plan: Plan):
         for m, span in iter_matches(self.pattern, plan):
