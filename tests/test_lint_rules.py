@@ -75,3 +75,14 @@ def test_notes_to_self_in_their_many_forms(note, flagged):
     found = lint_plan(plan, select(["ER005"]))
     assert bool(found) is flagged
     assert all(note in f.sources[0].text for f in found)
+
+
+@pytest.mark.parametrize("year, flagged", [(2012, True), (2020, True), (2021, False),
+                                           (2025, False), (2027, True)])
+def test_goal_dated_before_or_after_the_plan_period(year, flagged):
+    """A 2021—2025 plan with no issue date: a goal due before its first year is as wrong as one
+    due after its last."""
+    text = (f"某县科技创新发展规划（2021—2025年）\n一、发展目标\n"
+            f"到{year}年，全县高新技术企业达到120家。\n二、重点任务\n1.培育企业。正文。\n")
+    found = lint_plan(parse(text), select(["DT001"]))
+    assert bool(found) is flagged

@@ -37,9 +37,9 @@ def goal_parts(plan: Plan) -> list[tuple[int, int]]:
 
 @register
 class DeadlineOutsidePeriod(Rule):
-    """Flags goals due after the plan period ends or before the document was issued: targets
-    with an explicit deadline, and the 到…年 that opens a goal of a 目标 section even when it
-    has no figure (到2028年，科技创新综合实力进入全省前列).
+    """Flags goals due after the plan period ends, or before it starts or the document was
+    issued: targets with an explicit deadline, and the 到…年 that opens a goal of a 目标 section
+    even when it has no figure (到2028年，科技创新综合实力进入全省前列).
 
     为什么: a goal dated outside the plan's own period cannot be assessed when the plan is
     evaluated, and usually shows a figure copied from an older or a higher-level plan.
@@ -71,7 +71,8 @@ class DeadlineOutsidePeriod(Rule):
         def outside(year: int, lo: int, hi: int) -> bool:
             if year > period.end + _VISION_AFTER or _VISION.search(plan.text, lo, hi):
                 return False
-            return year > period.end or (issued is not None and year < issued[0])
+            return year > period.end or (start is not None and year < start) or \
+                (issued is not None and year < issued[0])
 
         judged = set()  # sentences whose targets carry their own deadline
         for t in plan.targets:
