@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policyparse.errors import PolicyParseError
+from policyparse.extract.cues import time_limit
 from policyparse.extract.deadlines import as_of, find_dates, resolve_deadline
 from policyparse.extract.numbers import find_quantities
 from policyparse.load.text import load_text
@@ -135,15 +136,23 @@ def test_gold_deadlines(texts):
     checked = 0
     for stem in DOCS:
         doc = gold(stem)
-        period = (doc["meta"]["period"]["start"], doc["meta"]["period"]["end"])
+        period = doc["meta"]["period"] or {}
+        period = period.get("start"), period.get("end")
         for t in doc["targets"]:
             before = _before_figure(texts[stem], t["quote"])
-            if before is not None:
+            # a time limit (在2—3年内调整到位) runs from the plan's start: see test_targets
+            if before is not None and not any(time_limit(t["quote"], q)
+                                              for q in find_quantities(t["quote"])):
                 year, basis = resolve_deadline(before, period, doc["meta"]["issued"])
                 assert year == t["deadline"], (t["quote"], basis)
                 checked += 1
     # 128 of the 136 gold targets state their figure in the quote (8 quote a table row's name)
     assert checked
+
+
+# Gold as-of dates that contradict the gold's own reading of the same words: “十三五”期间 dates
+# 累计为区内申报企业兑现资金1464.108万元 and 全区查办知识产权案件81件 to 2020, but not this.
+DISPUTED_AS_OF = {"累计开展知识产权培训30余场": "“十三五”期间 gives 2020 elsewhere in the gold"}
 
 
 def test_gold_as_of(texts):
@@ -153,10 +162,17 @@ def test_gold_as_of(texts):
             before = _before_figure(texts[stem], f["quote"])
             # a table's figures take their date from the column header (see 2020年现状值);
             # 79 of the 93 gold facts are prose
-            if before is not None and not before.endswith("\t"):
+            if before is not None and not before.endswith("\t") and \
+                    f["quote"] not in DISPUTED_AS_OF:
                 assert as_of(before) == f["as_of"], f["quote"]
                 checked += 1
     assert checked
+
+
+def test_a_date_of_one_figure_does_not_date_the_next():
+    assert as_of("将2016年实施的") == "2016"
+    assert as_of("将2016年实施的24项措施调整增加为") is None
+    assert as_of("2016年，全市专利授权24件，") == "2016"
 
 
 # -- robustness ----------------------------------------------------------------------------------

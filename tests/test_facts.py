@@ -98,7 +98,7 @@ def test_sections_by_heading_title():
     kinds = Sections(p.headings)
     at = {h.title: kinds.kind_at(h.source.start) for h in p.headings}
     assert at["顶层设计完善"] == at["创新内生动力不足"] == "background"
-    assert at["发展目标"] is None and at["夯实知识产权创造基础"] is None
+    assert at["发展目标"] == "goal" and at["夯实知识产权创造基础"] is None
     assert at["术语说明"] == "glossary"
 
 
@@ -106,3 +106,36 @@ def test_own_names_of_a_region():
     assert own_names("湖北省宜昌市宜都市") == ("宜都市",)
     assert own_names("湖北省武汉市武汉经济技术开发区") == ("武汉经济技术开发区",)
     assert own_names(None) == ()
+
+
+def test_past_achievements_anywhere_are_facts():
+    p = parse("国务院办公厅关于加快发展某某产业的意见\n国办发〔2021〕12号\n"
+              "近年来，我国某某产业快速发展，2020年产业规模达到1.2万亿元，比上年增长12.5%，已建成国家级"
+              "示范基地35个。党的十八大以来，累计培训从业人员80万人次。\n"
+              "一、总体要求\n（一）主要目标。到2025年，产业规模突破2万亿元，培育100家以上龙头企业。\n"
+              "二、重点任务\n（二）强化示范。“十三五”期间，全国共认定示范基地120个。以2020年"
+              "认定的35个基地为基数，每年新增示范基地不少于5个。目前全国建成公共服务平台60个。\n"
+              "国务院办公厅\n2021年3月5日\n")
+    got = [(f.value, f.unit, f.as_of) for f in p.facts]
+    assert got == [(1.2, "万亿元", "2020"), (12.5, "%", "2020"), (35, "个", "2020"),
+                   (800000, "人次", None), (120, "个", "2020"), (35, "个", "2020"), (60, "个", None)]
+    assert [t.value for t in p.targets] == [2, 100, 5]
+    assert p.facts[1].metric == "产业规模"  # 比上年增长: the metric of the figure before
+
+
+def test_background_headings_of_other_wordings():
+    p = parse("某省养老服务体系建设规划（2021—2025年）\n一、“十三五”时期取得的成就\n"
+              "全省养老床位达到25.3万张。\n二、面临的形势\n我省老年人口达到1600万人。\n"
+              "三、发展目标\n到2025年，养老床位达到30万张。\n")
+    assert [(f.value, f.unit) for f in p.facts] == [(253000, "张"), (16000000, "人")]
+    assert [(t.value, t.deadline) for t in p.targets] == [(300000, 2025)]
+
+
+def test_present_state_and_spans_up_to_now_are_facts():
+    p = parse("某市关于推进某某工作的实施意见\n（2022年5月10日）\n"
+              "过去五年，全市累计建成社区服务站420个。去年全市新增市场主体3.2万户。"
+              "全市共有各类托育机构260家，同比增长15%。\n"
+              "一、主要任务\n（一）扩大供给。全市建成了3个示范区，每年新增托位不少于2000个。\n")
+    assert [(f.value, f.as_of) for f in p.facts] == [
+        (420, None), (32000, None), (260, None), (15, None), (3, None)]
+    assert [(t.value, t.deadline) for t in p.targets] == [(2000, 2022)]

@@ -135,6 +135,19 @@ def test_a_clause_is_shared_out_among_its_figures(text, expected):
     assert phrases(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("每年举办对接会不少于4场，", [("每年举办对接会不少于4场", "对接会")]),
+    ("对口帮扶企业10家，", [("对口帮扶企业10家", "对口帮扶企业")]),
+    ("对1家以上拟上市企业进行辅导，", [("对1家以上拟上市企业进行辅导", "拟上市企业")]),
+    ("将2016年实施的24项督查激励措施调整增加为30项督查激励措施。",
+     [("将2016年实施的24项督查激励措施", "督查激励措施"), ("调整增加为30项督查激励措施", "督查激励措施")]),
+    ("2020年产业规模达到1.2万亿元，比上年增长12.5%。",
+     [("2020年产业规模达到1.2万亿元", "产业规模"), ("比上年增长12.5%", "产业规模")]),
+])
+def test_a_metric_starts_at_a_word(text, expected):
+    assert phrases(text) == expected
+
+
 def test_the_plans_own_place_is_a_subject_like_the_city():
     assert phrases("截至2024年11月底，宜都市有科创型企业533家，", ("宜都市",)) == \
         [("宜都市有科创型企业533家", "科创型企业")]

@@ -61,6 +61,10 @@ def only(text: str) -> Quantity:
     ("3名", "3", None, "名", "person", "3"),
     ("10场（次）", "10", None, "场（次）", "场", "10"),
     ("１２件", "12", None, "件", "件", "12"),
+    ("25.3万张", "253000", None, "张", "张", "253000"),
+    ("24小时", "24", None, "小时", "hour", "24"),
+    ("1200万吨", "12000000", None, "吨", "吨", "12000000"),
+    ("1.5亿美元", "1.5", None, "亿美元", "usd", "150000000"),
 ])
 def test_quantity_values(text, value, value_max, unit, family, base):
     q = only(f"目标：{text}，")
@@ -103,6 +107,7 @@ def test_words_next_to_a_number_qualify_it_outside_its_span(text, approx, bound)
     "差距（图 2）", "表1", "第3次", "自22年以来", "一次性告知", "二次创业", "两三个",
     "第十四个五年规划", "发布时间:2023-12-25", "每万人口", "万人高价值", "百年未有之大变局",
     "世界500强", "3大战略", "“3335”产业", "“4·26”", "“3+3+N”", "9" * 30 + "件",
+    "年满18周岁", "十五届94次常务会议",
 ])
 def test_not_quantities(text):
     assert find_quantities(text) == [], text
@@ -264,6 +269,14 @@ def test_corpus_spans_are_exact_and_every_gold_figure_is_found(texts):
     ("力争累计达到3亿元", (">=", "level", True, False)),
     ("形成2-3个产业集群", ("range", "count", False, False)),
     ("达到2至3万件", ("range", "level", False, False)),
+    ("确保1年内完成合同用量", ("<=", "level", False, False)),
+    ("在2—3年内调整到位", ("range", "level", False, False)),
+    ("按照年度药品总用量的60%—70%估算", ("range", "share", False, False)),
+    ("每年经费不低于一般公共预算支出的0.1%", (">=", "share", False, True)),
+    ("选择甲、乙、丙和丁4个城市", ("=", "count", False, False)),
+    ("组建1支志愿者队伍，成员10人以上", ("=", "count", False, False)),
+    ("建成1家省级以上培育中心", (">=", "count", False, False)),
+    ("比上年增长12.5%", (">=", "growth_rate", False, False)),
 ])
 def test_classify(clause, labels):
     q = find_quantities(clause)[0]

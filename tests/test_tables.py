@@ -130,3 +130,21 @@ def test_a_table_without_a_name_column_is_no_indicator_table():
                            ["2", "培训3次", "科技局"]]) + "\n")
     assert [columns(t, p) for t in p.tables] == [[]]
     assert table_targets(p) == [] and table_facts(p) == []
+
+
+def test_years_in_the_header_of_a_plan_without_period(tmp_path):
+    doc = python_docx.Document()
+    doc.add_paragraph("某市科技创新行动方案")
+    doc.add_paragraph("一、主要指标")
+    table = doc.add_table(rows=3, cols=5)
+    for i, row in enumerate([["指标", "单位", "2020年", "2025年", "属性"],
+                             ["研发经费投入强度", "%", "2.1", "2.8", "预期性"],
+                             ["高新技术企业数量", "家", "320", "600", "预期性"]]):
+        for j, cell in enumerate(row):
+            table.cell(i, j).text = cell
+    path = tmp_path / "plan.docx"
+    doc.save(str(path))
+    p = parse(path)
+    assert p.meta.period.start is None
+    assert [(t.value, t.deadline) for t in p.targets] == [(2.8, 2025), (600, 2025)]
+    assert [(f.value, f.as_of) for f in p.facts] == [(2.1, "2020"), (320, "2020")]

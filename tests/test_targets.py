@@ -113,14 +113,31 @@ def test_deadlines_from_the_sentence_the_phase_or_the_period():
     assert got["知识产权培训"] == (2026, "per-year")
 
 
-def test_what_is_not_a_goal():
-    p = plan("一、工作目标\n为落实《某县知识产权三年行动方案》，组建一支专业队伍，坚持两条主线，"
-             "连续三年开展专项行动，对年度发明专利授权量达到10件以上的企业给予奖励，"
-             "按照“到2025年专利密集型产业增加值占GDP比重达到13%”的要求，建设知识产权服务网点5个。\n"
-             "二、名词解释\n1.高价值发明专利：维持年限超过10年的发明专利。\n"
+@pytest.mark.parametrize("body, expected", [
+    ("一、工作目标\n为落实《某县知识产权三年行动方案》，组建一支专业队伍，坚持两条主线，"
+     "连续三年开展专项行动，对年度发明专利授权量达到10件以上的企业给予奖励，"
+     "按照“到2025年专利密集型产业增加值占GDP比重达到13%”的要求，建设知识产权服务网点5个。\n"
+     "二、名词解释\n1.高价值发明专利：维持年限超过10年的发明专利。\n"
+     "2.专利密集型产业增加值占GDP比重：到2026年达到15%。\n",
+     [("建设知识产权服务网点5个", 5), ("2.专利密集型产业增加值占GDP比重：到2026年达到15%", 15)]),
+    # conditions, formulas, definitions, glosses and descriptions of the document itself
+    ("一、工作目标\n到2026年，全县发明专利授权量达到300件。\n"
+     "二、考核指标\n考核指标体系由创造、运用、保护3个方面的指标构成，其中8个指标为约束性指标。"
+     "专利转化率=转化专利数/有效专利数×100%。日间诊疗是指在24小时内完成的诊疗。\n"
+     "三、重点任务\n1.加大奖励。对年度发明专利授权量达到10件以上的企业，给予每家2万元奖励；"
+     "申报企业在3家以下的，采取定向评审。新建大型公共建筑（单体面积2万平方米以上）须取得认证。"
+     "允许不超过三分之一的成员由年满18周岁的志愿者担任。\n"
+     "2.加强专利运营。建设专利运营中心2家。\n",
+     [("全县发明专利授权量达到300件", 300), ("建设专利运营中心2家", 2)]),
+])
+def test_what_is_not_a_goal(body, expected):
+    assert [(t.source.text, t.value) for t in plan(body).targets] == expected
+
+
+def test_a_goal_in_the_glossary_is_dated():
+    p = plan("一、工作目标\n建设知识产权服务网点5个。\n二、名词解释\n"
+             "1.高价值发明专利：维持年限超过10年的发明专利。\n"
              "2.专利密集型产业增加值占GDP比重：到2026年达到15%。\n")
-    assert [(t.source.text, t.value) for t in p.targets] == [
-        ("建设知识产权服务网点5个", 5), ("2.专利密集型产业增加值占GDP比重：到2026年达到15%", 15)]
     assert p.targets[1].deadline == 2026
     assert p.targets[1].metric_key == "patent_intensive_industry_share"
 
@@ -135,3 +152,35 @@ def test_a_plan_without_period_or_year_has_no_deadline():
     p = parse("一、目标\n全县发明专利授权量达到100件。\n")
     assert p.meta.period.end is None
     assert [(t.value, t.deadline, t.deadline_basis) for t in p.targets] == [(100, None, "unknown")]
+
+
+def test_rules_and_time_limits_of_a_regulation_are_not_targets():
+    p = parse("某市公共数据共享管理办法\n第一章 总则\n第一条 为规范公共数据共享，制定本办法。\n"
+              "第二章 共享\n第八条 数据提供部门应当在5个工作日内完成数据更新，确需延长的，延长期限不超过3个"
+              "工作日。\n第九条 数据资源目录每年至少更新1次。\n第十条 申请人对答复有异议的，可以在15日内申请"
+              "复核。\n第三章 法律责任\n第二十条 违反本办法规定的，处1万元以上5万元以下罚款。\n"
+              "第二十一条 本办法自2021年1月1日起施行，有效期5年。\n")
+    assert p.targets == []
+
+
+def test_a_time_limit_for_a_result_is_a_goal_due_from_the_start():
+    p = parse("某市老旧小区改造实施方案\n（2022年3月1日）\n一、工作任务\n（一）加快改造。确保2年内完成全部"
+              "改造任务，管线迁改在1—3年内调整到位。\n（二）规范审批。在两年之内对改造项目实行简易审批。\n")
+    got = [(t.value, t.value_max, t.unit, t.comparator, t.deadline) for t in p.targets]
+    assert got == [(2, None, "年", "<=", 2023), (1, 3, "年", "range", 2024)]
+
+
+def test_a_listed_set_and_a_single_thing_built_are_exact_counts():
+    p = plan("一、工作目标\n选择城东、城西和城南3个片区开展试点，组建1支知识产权服务队伍，"
+             "建设2家专利工作站，建成1家省级以上专利培育中心。\n")
+    assert [(t.value, t.comparator, t.kind) for t in p.targets] == [
+        (3, "=", "count"), (1, "=", "count"), (2, ">=", "count"), (1, ">=", "count")]
+
+
+def test_corpus_rules_conditions_and_formulas_are_no_targets():
+    assert corpus_plan("gwyb-sanji-yiyuan-kaohe-2019", "txt").targets == []  # A/B×100%, 4个方面
+    assert corpus_plan("gwy-zimaoqu-cuoshi-2018", "txt").targets == []  # 年满18周岁, 不超过五分之一
+    yaopin = corpus_plan("gwyb-yaopin-jicai-shidian-2019", "txt")
+    limits = [(t.value, t.comparator) for t in yaopin.targets if t.unit == "年"]
+    assert limits == [(1, "<="), (2, "range")]
+    assert not any("入围生产企业" in t.source.text for t in yaopin.targets)  # …3家及以上的，采取…

@@ -1,7 +1,8 @@
 """What kind of goal a quantity states, read from the clause around it (``data/cues.toml``).
 
-:func:`classify` gives the comparator (``>=`` 达到/突破/不少于, ``<=`` 以内/缩短至, ``range``,
-``=`` for money committed: 投资500万元), the kind (``growth_rate`` 增长N%, ``share`` other
+:func:`classify` gives the comparator (``>=`` 达到/突破/不少于, ``<=`` 以内/缩短至 and time limits
+such as 1年内, ``range``, ``=`` for money committed: 投资500万元, and for counts of listed or single
+things: 选择甲、乙、丙3个城市, 建设1支队伍), the kind (``growth_rate`` 增长N%, ``share`` other
 percentages, ``increment`` 新增/增加, ``count`` events and things to do, ``level`` a stock to
 reach) and the flags ``cumulative`` (累计) and ``per_year`` (每年/年均/年度/年质押…).  Cues are
 looked for in the clause segment before the quantity (after the last ，；。：), nearest first,
@@ -50,6 +51,8 @@ def _group(key: str) -> str:
 
 
 _COMPARATORS = {"ge": ">=", "le": "<=", "eq": "="}
+# At least three items listed by 、和及 right before a figure: the figure counts them.
+_LISTED = regex.compile(r"(?:[^、，,；;：:。和及\s]{1,12}[、和及]){2,}[^、，,；;：:。和及\s]{1,12}\Z")
 
 
 def nearest(pattern: regex.Pattern, text: str) -> regex.Match | None:
@@ -72,20 +75,45 @@ def segment_before(clause: str, end: int) -> str:
     return clause[start:end]
 
 
+DURATIONS = frozenset({"month", "day", "hour"})
+"""Unit families of a length of time (how long, not how much)."""
+
+
+def time_limit(text: str, q: Quantity, offset: int = 0) -> bool:
+    """``q`` is a time limit: a duration followed by 内 (1年内, 2—3年之内, 7个工作日以内); ``text``
+    starts at ``offset`` in the text that ``q``'s span indexes."""
+    if q.unit_family not in DURATIONS:
+        return False
+    return any(w.endswith("内") for w in q.bound) or \
+        text[q.end - offset:].lstrip(" ").startswith("内")
+
+
 def classify(clause: str, q: Quantity, offset: int = 0) -> Classification:
     """Classify ``q``, found in ``clause``; ``clause`` starts at ``offset`` in the text that
     ``q``'s span indexes."""
     before = segment_before(clause, q.start - offset)
     flags = cue_pattern("flags")
+    flagged = _without_base(before) if q.unit_family == "percent" else before
+    comparator = "range" if q.value_max is not None else \
+        "<=" if time_limit(clause, q, offset) else _comparator(clause, before, q, offset)
     return Classification(
-        comparator=_comparator(before, q), kind=_kind(before, q),
+        comparator=comparator, kind=_kind(before, q),
         cumulative=any(m.lastgroup == "cumulative" for m in flags.finditer(before)),
-        per_year=any(m.lastgroup == "per_year" for m in flags.finditer(before)))
+        per_year=any(m.lastgroup == "per_year" for m in flags.finditer(flagged)))
 
 
-def _comparator(before: str, q: Quantity) -> str:
-    if q.value_max is not None:
-        return "range"
+def _without_base(before: str) -> str:
+    """``before`` without the base of the share that follows (from the last cue to the last 的):
+    its flags are the base's, not the share's (按照…年度药品总用量的60%, but 每年…经费不低于…
+    支出的0.1% is a share each year)."""
+    de = before.rfind("的")
+    if de < 0:
+        return before
+    cue = nearest(cue_pattern("comparator"), before[:de])
+    return before[:cue.end() if cue else 0] + before[de:]
+
+
+def _comparator(clause: str, before: str, q: Quantity, offset: int) -> str:
     after_words = vocabulary().adjacent["bound_after"]
     table = cues()["comparator"]
     for word in q.bound:  # a bound word written right after the number decides: 5家以上
@@ -98,12 +126,27 @@ def _comparator(before: str, q: Quantity) -> str:
         if m.lastgroup == "eq" and q.unit_family != "money":
             continue
         cue = m
-    return _COMPARATORS[cue.lastgroup] if cue else ">="
+    if cue:
+        return _COMPARATORS[cue.lastgroup]
+    return "=" if not (q.bound or q.approx) and _exact_count(clause, before, q, offset) else ">="
+
+
+def _exact_count(clause: str, before: str, q: Quantity, offset: int) -> bool:
+    """A number of named or single things is a commitment, not a threshold: 选择北京、天津、
+    上海…11个城市 (the listed ones), 建设1支…队伍 (one, with no bound word in its clause)."""
+    if _LISTED.search(before):
+        return True
+    if q.value != 1 or not cue_pattern("exact", "single").search(before):
+        return False
+    rest = CLAUSE_SPLIT.split(clause[q.end - offset:], 1)[0]
+    return not cue_pattern("comparator", ">=", "<=").search(rest)
 
 
 def _kind(before: str, q: Quantity) -> str:
     if q.unit_family == "percentage-point":
         return "increment"
+    if q.unit_family in DURATIONS:
+        return "level"  # 在2—3年内调整到位: a length of time to keep within
     if q.unit_family == "percent":
         cue = nearest(cue_pattern("kind", "growth_rate", "level"), before)
         return "growth_rate" if cue and cue.lastgroup == "growth_rate" else "share"

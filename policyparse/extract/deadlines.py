@@ -16,7 +16,9 @@ from typing import Literal
 
 import regex
 
+from ..clauses import CLAUSE_SPLIT as _CLAUSE_STOP
 from .cues import cue_pattern, cues
+from .numbers import find_quantities
 from ..data import alternation
 
 Kind = Literal["point", "by", "as-of", "since", "range", "fyp", "month", "plan-period",
@@ -171,7 +173,8 @@ def resolve_deadline(clause_before: str, period: tuple[int | None, int | None],
     2027年实现…), a phase's end (``phase``), a five-year plan's end (``fyp``), a month in the
     year of issue (``issued+month``: 5月底完成; ``period+month`` in the plan's first year when
     the issue date is unknown), then the plan period's end (``period-end``:
-    建设期内 or nothing said; ``per-year``: 每年…).  Within one strength the nearest wins.
+    建设期内 or nothing said; ``per-year``: 每年…), else, for a document with no period, its
+    year of issue (``issued``).  Within one strength the nearest wins.
     Comparison bases (较2020年), as-of and since dates, and years before the plan began are
     baselines, not deadlines.  ``(None, "unknown")`` when nothing gives a year."""
     start, end = period
@@ -184,7 +187,10 @@ def resolve_deadline(clause_before: str, period: tuple[int | None, int | None],
             best = found
     if best and best[1] is not None:
         return best[1], best[2]
-    return (end, "period-end") if end else (None, "unknown")
+    if end:
+        return end, "period-end"
+    # A document with no period (a notice, a one-off programme) aims within its year of issue.
+    return (issued_year, "issued") if issued_year else (None, "unknown")
 
 
 def _deadline(d: DateMention, end: int | None, issued_year: int | None,
@@ -217,6 +223,8 @@ def as_of(clause_before: str) -> str | None:
     for d in reversed(find_dates(clause_before)):
         if d.comparison and change.search(clause_before, d.end):
             continue
+        if _dates_another(clause_before, d):
+            continue
         if d.kind in ("as-of", "point", "by"):
             return _iso(d.year, d.month)
         if d.kind == "range":
@@ -225,6 +233,17 @@ def as_of(clause_before: str) -> str | None:
             return _iso(d.end_year, None)
         return None
     return None
+
+
+def _dates_another(text: str, d: DateMention) -> bool:
+    """``d`` is attributive to a figure before the end of ``text``: 将2016年实施的24项措施调整为30项
+    dates the 24, not the 30."""
+    after = text[d.end:]
+    figure = next(iter(find_quantities(after)), None)
+    if figure is None:
+        return False
+    between = after[:figure.start]
+    return "的" in between and not _CLAUSE_STOP.search(between)
 
 
 def _iso(year: int | None, month: int | None) -> str | None:

@@ -13,11 +13,11 @@ from ..model import Fact, Plan
 from ..pipeline import component
 from .deadlines import as_of
 from .metrics import measured, sentence_start
-from .sections import Figure, in_text_order, prose_figures
+from .sections import Figure, in_text_order, prose_figures, vocabulary
 from .tables import table_facts
 
 
-@component("facts")
+@component("facts", requires=("meta", "outline"))
 def facts(plan: Plan) -> Plan:
     prose = [_fact(plan, f) for f in prose_figures(plan) if f.role == "fact"]
     plan.facts = in_text_order([*prose, *table_facts(plan)], "f")
@@ -27,8 +27,19 @@ def facts(plan: Plan) -> Plan:
 def _fact(plan: Plan, f: Figure) -> Fact:
     q = f.quantity
     return Fact(id="", **measured(f.phrase.metric, q),
-                as_of=as_of(plan.text[_dated_from(plan.text, f):q.start]),
+                as_of=None if _spanned(plan.text, f) else
+                as_of(plan.text[_dated_from(plan.text, f):q.start]),
                 source=plan.span(f.phrase.start, f.phrase.end))
+
+
+def _spanned(text: str, f: Figure) -> bool:
+    """A span up to now, with no date after it, stands before ``f`` in its sentence: 党的十八大
+    以来，累计培训… has no date, like 2023年以来 (but 近年来…，2020年产业规模… is 2020)."""
+    span = None
+    for span in vocabulary().past_span.finditer(text, f.sentence, f.quantity.start):
+        pass
+    return span is not None and not any(span.end() <= d.start and d.end <= f.quantity.start
+                                        for d in f.dates)
 
 
 def _dated_from(text: str, f: Figure) -> int:

@@ -55,6 +55,9 @@ def columns(table: Table, plan: Plan) -> list[Column]:
     """The role of each column of ``table`` (empty if it is not an indicator table)."""
     words = metric_vocabulary().table_headers
     start = start_year(plan)
+    if start is None:  # 2020年 | 2025年 in a plan of unknown start: the first year is the baseline
+        years = sorted({y for y in map(_year, table.header) if y is not None})
+        start = years[-1] if len(years) > 1 else None
     found: list[Column] = []
     for i, header in enumerate(table.header):
         role: ColumnRole

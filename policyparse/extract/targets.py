@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import bisect
 
+from ..clauses import clause_bounds
 from ..model import Plan, Target
 from ..pipeline import component
-from .cues import classify
+from .cues import classify, time_limit
 from .deadlines import resolve_deadline
 from .metrics import measured
-from .sections import Figure, in_text_order, prose_figures
+from .numbers import Quantity
+from .sections import Figure, in_text_order, prose_figures, start_year
 from .tables import table_targets
 
+_MONTHS_A_YEAR = 12
 
-@component("targets")
+
+@component("targets", requires=("meta", "outline", "tasks"))
 def targets(plan: Plan) -> Plan:
     prose = [_target(plan, f) for f in prose_figures(plan) if f.role == "target"]
     plan.targets = in_text_order([*prose, *table_targets(plan)], "g")
@@ -30,15 +34,29 @@ def targets(plan: Plan) -> Plan:
 
 def _target(plan: Plan, f: Figure) -> Target:
     q, period, before = f.quantity, plan.meta.period, plan.text[f.sentence:f.quantity.start]
-    cls = classify(before, q, f.sentence)
+    clause_end = clause_bounds(plan.text, q.start, q.end)[1]  # 1年内, 1支…队伍 read what follows
+    cls = classify(plan.text[f.sentence:clause_end], q, f.sentence)
     deadline, basis = resolve_deadline(before, (period.start, period.end), plan.meta.issued)
     if basis == "per-year" and not cls.per_year:
         basis = "period-end"  # another figure's 每年 in the sentence says nothing of this one
+    if basis in ("period-end", "issued", "unknown") and time_limit(plan.text, q):
+        deadline, basis = _time_limit_end(plan, q) or (deadline, basis)  # 确保1年内完成
     return Target(id="", **measured(f.phrase.metric, q),
                   value_max=None if q.value_max is None else float(q.value_max),
                   comparator=cls.comparator, kind=cls.kind, cumulative=cls.cumulative,
                   per_year=cls.per_year, deadline=deadline, deadline_basis=basis,
                   source=plan.span(f.phrase.start, f.phrase.end))
+
+
+def _time_limit_end(plan: Plan, q: Quantity) -> tuple[int, str] | None:
+    """The year a time limit from the plan's first year ends: 2—3年内 from 2019 → 2021 (the
+    first year counts: 1年内 → 2019)."""
+    first = start_year(plan)
+    if first is None:
+        return None
+    months = q.base_value_max if q.base_value_max is not None else q.base_value
+    years = -(-int(months) // _MONTHS_A_YEAR) if q.unit_family == "month" else 1
+    return first + max(years, 1) - 1, "time-limit"
 
 
 def _link_tasks(plan: Plan, found: list[Target]) -> None:

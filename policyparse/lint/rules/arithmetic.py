@@ -343,8 +343,11 @@ class ShareMismatch(Rule):
         return None
 
 
+_NOT_COUNTS = frozenset({"money", "percent", "percentage-point", "ratio", "month", "day", "hour"})
+
+
 def _is_count(q: Quantity) -> bool:
-    return q.unit_family not in ("money", "percent", "percentage-point", "ratio", "month", "day")
+    return q.unit_family not in _NOT_COUNTS
 
 
 def _some_count_gives(whole: Decimal, share: Quantity) -> bool:
