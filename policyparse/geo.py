@@ -67,7 +67,7 @@ class Gazetteer:
         return [self.divisions[c] for c in codes if c in self.divisions and c != div.code]
 
     def path(self, div: Division) -> str:
-        """``湖北省宜昌市宜都市``; a municipality is named once (北京市, not 北京市北京市)."""
+        """``四川省绵阳市江油市``; a municipality is named once (北京市, not 北京市北京市)."""
         names: list[str] = []
         for d in [*self.parents(div), div]:
             if not names or names[-1] != d.name:

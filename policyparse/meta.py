@@ -7,10 +7,10 @@ when those give nothing (place names, goal years, self-references).
 
 - title: the one 《X》 a notice hands out (``现将《X》印发给你们``, ``《X》已经…通过，现予公布``),
   else X in a notice heading ``关于印发X的通知``, else the first run of short leading lines that
-  ends in a document type (``武汉经济技术开发区`` / ``知识产权“十四五”规划`` / ``（征求意见稿）``);
+  ends in a document type (``示例经济技术开发区`` / ``知识产权“十四五”规划`` / ``（征求意见稿）``);
   a line repeated (web exports print the heading twice) counts once.  A text that opens with its
   first chapter has none.
-- issuer, issued: a signing-unit line directly above a date line (``宜兴市人民政府办公室`` /
+- issuer, issued: a signing-unit line directly above a date line (``某县政府办公室`` /
   ``2024年6月12日``) in the head, else a dated one in the tail; else the unit the heading names
   (``X关于…的通知``, a decree's ``X令`` / ``第N号``) with the date line standing alone in the head;
   failing that the date of a web page's 发布时间.  A tail signature with a blank 年月日 comes last:
@@ -34,7 +34,7 @@ when those give nothing (place names, goal years, self-references).
   ``deadlines+issued``: without goals, the issue year to the latest ``2020年12月底前完成``.
 - region: the administrative path (``geo``) of the place the title names, else the issuer's;
   ``全国`` for a central issuer (国务院办公厅, 教育部); else the place the text names most.  A
-  development zone named after a division is put under it (``湖北省武汉市武汉经济技术开发区``).
+  development zone named after a division is put under it (``浙江省湖州市湖州经济技术开发区``).
   Divisions keep their official names (阿坝州 → 四川省阿坝藏族羌族自治州), so that documents of
   one place share one region however they abbreviate it.
 """
@@ -103,7 +103,7 @@ _DURATION = regex.compile(rf"{_N}年(?=(?:行动|工作|实施|攻坚|专项)?(?
 # Not 截至2024年 (a status) nor 2021至2025年 (a range).
 _GOAL_YEAR = regex.compile(r"(?<![截止年\d])[到至](\d{4})年")
 _BASELINE_YEAR = regex.compile(r"截[至止]到?\s*(\d{4})\s*年")
-# Work to be completed by a date: 2020年12月底前完成项目竣工验收 (not 前报送, a report due).
+# Work to be completed by a date: 2020年12月底前完成管网改造 (not 前报送, a report due).
 _DEADLINE = regex.compile(
     r"(?<!\d)(\d{4})\s*年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:年?底|末)?(?:之?前|以前)[^，,。；;]{0,4}?完成")
 # A stated term, in one sentence: the document's own (本办法…有效期2年, 执行期限为A至B,
@@ -329,7 +329,7 @@ def _region(title: str | None, issuer: str | None, text: str) -> str | None:
     return gazetteer().path(div) if div else None
 
 
-_ZONE = regex.compile(alternation(_VOCAB["zone_suffixes"]))
+_ZONE = regex.compile(alternation(_VOCAB["zone_suffixes"], literal=False))
 
 
 def _place(named: str, text: str) -> str | None:

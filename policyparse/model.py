@@ -87,7 +87,7 @@ class Meta(_Model):
     issuer: str | None = None
     issued: str | None = Field(None, description="issue date, YYYY-MM-DD")
     region: str | None = Field(None, description="administrative path with official names, "
-                               "湖北省宜昌市宜都市; 全国 for national documents")
+                               "四川省绵阳市江油市; 全国 for national documents")
     doc_type: str | None = None
     doc_number: str | None = Field(None, description="发文字号 as written: 国办发〔2019〕4号")
     period: Period = Field(default_factory=Period, description="null when the document states none")

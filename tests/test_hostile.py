@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import shutil
 import signal
 import sys
@@ -375,3 +376,35 @@ def test_a_timeout_swallowed_by_a_finaliser_leaves_stderr_clean(capfd, monkeypat
             Slow()
             _busy(1)
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("plan.docx", b"not a zip", "named as Word (.docx) but its content is not"),
+    ("plan.pdf", b"plain text pretending", "named as PDF but its content is not"),
+    ("plan.xlsx", "一、总体要求".encode(), "named as Excel (.xlsx)"),
+    ("scan.pdf", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "JPEG image, not a plan document"),
+    ("blank.txt", b"  \n\t \n", "empty document"),
+    ("bom.txt", b"\xef\xbb\xbf", "empty document"),
+    ("empty.txt", b"", "empty file"),
+])
+def test_content_that_does_not_match_its_name_or_is_empty_is_an_error(tmp_path, name, content,
+                                                                     says):
+    """A claimed binary format whose content does not match is a corrupt file, a known non-plan
+    format is named, and a file of white space is as empty as a 0-byte one."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(PolicyParseError, match=re.escape(says)):
+        policyparse.parse(path)
+
+
+def test_an_existing_path_is_read_whatever_its_name_holds(tmp_path):
+    """A file name with a line break, or a very long one, is still a path, never plan text."""
+    odd = tmp_path / "new\nline.txt"
+    odd.write_text("一、总体要求\n坚持创新驱动。\n", encoding="utf-8")
+    plan = policyparse.parse(str(odd))
+    assert plan.document == "new\nline.txt" and plan.headings[0].title == "总体要求"
+    long_dir = tmp_path / ("子" * 80)
+    long_dir.mkdir()
+    deep = long_dir / ("计" * 80 + ".txt")
+    deep.write_text("一、总体要求\n", encoding="utf-8")
+    assert len(str(deep)) >= 160 and policyparse.parse(str(deep)).headings

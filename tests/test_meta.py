@@ -160,6 +160,8 @@ def test_title_over_short_lines_letter_spaced():
     ("宜都知识产权发展规划", "湖北省宜昌市宜都市"),            # short form at the start
     ("湖北省宜都市知识产权发展规划", "湖北省宜昌市宜都市"),    # the deepest division named
     ("武汉经开区知识产权发展规划", "湖北省武汉市武汉经开区"),  # a zone as written
+    ("江油高新技术产业开发区知识产权发展规划", "四川省绵阳市江油市江油高新技术产业开发区"),
+    ("江油高新技术开发区知识产权发展规划", "四川省绵阳市江油市江油高新技术开发区"),
     ("北京市海淀区知识产权发展规划", "北京市海淀区"),          # a municipality named once
     ("仙桃市知识产权发展规划", "湖北省仙桃市"),                # governed by the province directly
     ("恩施州知识产权发展规划", "湖北省恩施土家族苗族自治州"),  # 恩施 is short for the 自治州

@@ -52,7 +52,7 @@ def _group(key: str) -> str:
 
 _COMPARATORS = {"ge": ">=", "le": "<=", "eq": "="}
 # At least three items listed by 、和及 right before a figure: the figure counts them.
-_LISTED = regex.compile(r"(?:[^、，,；;：:。和及\s]{1,12}[、和及]){2,}[^、，,；;：:。和及\s]{1,12}\Z")
+_LISTED = regex.compile(r"(?r)(?:[^、，,；;：:。和及\s]{1,12}[、和及]){2,}[^、，,；;：:。和及\s]{1,12}\Z")
 
 
 def nearest(pattern: regex.Pattern, text: str) -> regex.Match | None:
@@ -104,7 +104,7 @@ def classify(clause: str, q: Quantity, offset: int = 0) -> Classification:
 
 def _without_base(before: str) -> str:
     """``before`` without the base of the share that follows (from the last cue to the last 的):
-    its flags are the base's, not the share's (按照…年度药品总用量的60%, but 每年…经费不低于…
+    its flags are the base's, not the share's (按照…年度采购总量的60%, but 每年…经费不低于…
     支出的0.1% is a share each year)."""
     de = before.rfind("的")
     if de < 0:

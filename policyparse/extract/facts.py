@@ -3,7 +3,7 @@
 A prose figure is a fact by where it stands and its tense (:mod:`.sections`); its as-of date is
 the nearest date before it in its paragraph (:func:`~.deadlines.as_of`: 截至2024年10月 →
 2024-10, “十三五”期间 → 2020, 2023年以来 → none), since a background paragraph is written as of
-one date (2021年，我区发明专利授权1443件…。知识产权运用方面，全区2家企业… are both 2021).
+one date (2021年，我县新增市场主体1443户…。财政收入方面，全县2家企业… are both 2021).
 Baseline cells of indicator tables are facts too (:mod:`.tables`).
 """
 

@@ -4,16 +4,16 @@
 with several figures is shared out among them: at a 、 or ， between two figures, before the
 cue words of the second (27件增长48.1% → 27件 | 增长48.1%), or right before it
 (32家企业44个产品…).  The metric is the phrase before the figure, stripped of subjects, dates and
-cue words (到2027年，全市有效发明专利总量达到500件 → 有效发明专利总量), or, when nothing is left
-or the words before point past it, the noun phrase after it (建设10家以上高价值专利培育中心);
+cue words (到2027年，全县规上工业企业数量达到500家 → 规上工业企业数量), or, when nothing is left
+or the words before point past it, the noun phrase after it (建设10家以上乡镇综合文化服务中心);
 a figure with neither (达到5000件以上) takes the metric of the figure before it in the sentence,
-or, the first in its sentence, the clause before (知识产权质押融资额不断增长，力争累计达到3亿元).
+or, the first in its sentence, the clause before (绿色信贷余额稳步增长，力争累计达到3亿元).
 
 :func:`metric_key` maps a phrase to a canonical key of ``data/metrics.toml``, exactly or with
 rapidfuzz among synonyms of the same markers; an unknown phrase is its own key.
 
 No word segmenter is used: jieba's general dictionary cuts this register badly even with the
-project's metric names and cue words added (宜都市有科创型企业 → 宜都市/有科/创型/企业, 对接会 →
+project's metric names and cue words added (某县有科创型企业 → 某县/有科/创型/企业, 对接会 →
 对接/会, 拟/v 上市企业) and costs more than the whole parse (measured on the corpus: 1.4–2.6 s to
 import and load its dictionary, 27 ms a document to cut, 90–160 ms with part-of-speech tags,
 against 10–30 ms for a parse), while the clause punctuation, the cue words of ``data/cues.toml``
@@ -95,7 +95,7 @@ def vocabulary() -> Vocabulary:
     data = load_data("metrics.toml")
     phrase, norm = data["phrase"], data["normalise"]
     replacements = {**{w: "" for w in norm["drop"]}, **norm["replace"]}
-    # The cue words of data/cues.toml that say how much (not the verbs of doing: 知识产权相关培训
+    # The cue words of data/cues.toml that say how much (not the verbs of doing: 安全生产相关培训
     # names 培训) and the words that qualify a number close a phrase.
     cue_words = [w for table in ("comparator", "kind", "flags")
                  for key, words in cues()[table].items()
@@ -141,8 +141,8 @@ def _normalise(phrase: str, pattern: regex.Pattern, replacements: dict[str, str]
 
 
 def normalise(phrase: str) -> str:
-    """The phrase as compared: one spelling per word, no flags, no spaces (每万人口发明专利拥有量 →
-    万人发明专利量)."""
+    """The phrase as compared: one spelling per word, no flags, no spaces (每万人口养老床位数 →
+    万人养老床位数)."""
     v = vocabulary()
     return _normalise(phrase, v.normalise, v.replacements)
 
@@ -174,9 +174,9 @@ def metric_key(phrase: str, unit: str | None = None, family: str | None = None) 
 
 
 def _readings(phrase: str) -> list[str]:
-    """The phrase, then what follows its last verb of having or doing (企业获得知识产权质押贷款 →
-    知识产权质押贷款, 在县工业园区建设知识产权信息服务网点 → 知识产权信息服务网点), unless that verb
-    follows a per-capita base (每万人拥有发明专利).  Only the vocabulary is searched for the rest:
+    """The phrase, then what follows its last verb of having or doing (企业获得发明专利授权 →
+    发明专利授权, 在县工业园区引进执业专利代理师 → 执业专利代理师), unless that verb
+    follows a per-capita base (每万人拥有养老床位).  Only the vocabulary is searched for the rest:
     an unknown phrase is its own key as a whole."""
     v = vocabulary()
     readings = [phrase]
@@ -281,7 +281,7 @@ def _clause_phrases(text: str, lo: int, hi: int, qs: Sequence[Quantity], before:
             metric = last[0].metric
         elif not metric and k == 0 and lo > sentence:
             # The first figure of its sentence with no metric of its own: the clause before names
-            # it (知识产权质押融资额不断增长，力争累计达到3亿元).
+            # it (绿色信贷余额稳步增长，力争累计达到3亿元).
             start = max(clause_bounds(text, lo - 1, lo - 1)[0], sentence)
             metric = _metric(text, start, q, tails[k], end, own_names, dates)
         out.append(Phrase(start, max(end, tails[k]), metric))
@@ -321,7 +321,7 @@ def sentence_start(text: str, pos: int) -> int:
 def _with_foreign_subject(text: str, lo: int, pos: int, metric: str,
                           own_names: tuple[str, ...]) -> str:
     """``metric`` as another place's when the clause names that place last before the figure
-    (低于全省的平均水平（每万人口发明专利拥有量 28.16件） → 全省每万人口发明专利拥有量)."""
+    (略高于全省的平均值（每万人口养老床位数 28.16张） → 全省每万人口养老床位数)."""
     v = vocabulary()
     foreign = None
     for foreign in v.foreign.finditer(text, lo, pos):
@@ -355,7 +355,7 @@ def _bracketed(text: str, q: Quantity, tail: int) -> bool:
 
 
 def _points_after(text: str, tail: int, limit: int, *, last: bool) -> bool:
-    """The metric follows the figure (5家以上科技型中小企业, 1千余万元的经济损失): a noun comes
+    """The metric follows the figure (5家以上普惠性幼儿园, 1千余万元的社会投资): a noun comes
     next, not punctuation, a bracket, a conjunction or, before a next figure, only its cue words
     (27件增长48.1%)."""
     at = tail + 1 if tail < limit and text[tail] == "的" else tail
@@ -379,7 +379,7 @@ def _metric(text: str, start: int, q: Quantity, tail: int, end: int,
 def _strip_before(text: str, start: int, end: int, own_names: tuple[str, ...],
                   dates: Sequence[DateMention]) -> str:
     """The metric in the words ``text[start:end]`` before a figure: inside the figure's bracket
-    if it has words there (（每万人口发明专利拥有量 28.16件）), else before it; no dates, subjects
+    if it has words there (（每万人口养老床位数 28.16张）), else before it; no dates, subjects
     or cue words."""
     opened = _open_bracket(text, start, end)
     if opened is not None:
@@ -388,7 +388,7 @@ def _strip_before(text: str, start: int, end: int, own_names: tuple[str, ...],
         else:
             end = opened
     words = _without_dates(text, start, end, dates).strip(_PUNCT)
-    marker = parse_marker(words)  # 1.每万人口高价值发明专利拥有量达到8件
+    marker = parse_marker(words)  # 1.每万人口养老床位数达到40张
     if marker is not None:
         words = words[marker.title_start:]
     v = vocabulary()
@@ -442,7 +442,7 @@ def _open_bracket(text: str, start: int, end: int) -> int | None:
 
 def _strip_after(words: str) -> str:
     """The noun phrase after a figure: no leading verb, up to a verb that points on (进行), after
-    its last 的 (具备技术价值…的高价值专利组合 → 高价值专利组合)."""
+    its last 的 (具备示范作用…的标准化养老机构 → 标准化养老机构)."""
     v = vocabulary()
     words = _strip_start(words.strip(_PUNCT), (v.lead,))
     cut = v.forward.search(words)

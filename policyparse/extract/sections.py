@@ -13,7 +13,7 @@ limit for a result: 确保1年内完成), and a regulation's (办法, 条例) on
 goal with a deadline or the document's period, and rules and limits are none (7个工作日内答复,
 每年至少更新1次 as a standing duty).  Figures of rules and conditions are neither target nor fact:
 modal words of a regulation or a definition (应当, 不得, 允许, 可以处…罚款, 年满, 是指), conditions
-(对…达到10件以上的企业给予奖励, 入围企业在3家及以上的，采取…, 15万平方米以上的住宅小区), glosses
+(对…达到10件以上的企业给予奖励, 入围企业在3家及以上的，采取…, 15万平方米以上的商业综合体), glosses
 (大型公共建筑（单体面积2万平方米以上）) and durations that say how long, not what by when (连续三年,
 在两年之内实行…, but 缩短至2个月).
 
@@ -191,7 +191,7 @@ def start_year(plan: Plan) -> int | None:
 
 def own_names(region: str | None) -> tuple[str, ...]:
     """How the text names the plan's own place as a subject: the zone at the end of its region
-    (武汉经济技术开发区), else its deepest division (宜都市)."""
+    (示例经济技术开发区), else its deepest division (某县)."""
     if not region:
         return ()
     hits = gazetteer().mentions(region)
@@ -225,7 +225,7 @@ def _has_goal_title(body: str) -> bool:
 def _is_rule(text: str, q: Quantity, sentence: int, segment: str) -> bool:
     """A figure that states a rule, a condition or a time limit rather than a goal."""
     if vocabulary().rule.search(segment):
-        return True  # 应当在7个工作日内, 允许不超过五分之一, 可以处10万元以下的罚款
+        return True  # 应当在7个工作日内, 允许不超过三分之一, 可以处10万元以下的罚款
     if q.unit_family in DURATIONS and not _is_duration_goal(text, q, segment):
         return True  # 连续三年, 7个工作日内答复 (but 缩短至2个月, 确保1年内完成)
     return _is_condition(text, q, sentence, segment)
@@ -233,7 +233,7 @@ def _is_rule(text: str, q: Quantity, sentence: int, segment: str) -> bool:
 
 def _is_duration_goal(text: str, q: Quantity, segment: str) -> bool:
     """A time that is itself the goal: cut to a length (缩短至2个月), or a time limit for a
-    result (确保1年内完成合同用量, 在2—3年内调整到位)."""
+    result (确保2年内完成改造任务, 在2—3年内调整到位)."""
     vocab = vocabulary()
     if vocab.duration_cut.search(segment):
         return True
@@ -246,9 +246,9 @@ def _is_duration_goal(text: str, q: Quantity, segment: str) -> bool:
 def _is_condition(text: str, q: Quantity, sentence: int, segment: str) -> bool:
     """A figure in a condition, not a goal:
 
-    - it qualifies a noun after a verb of reaching or comparing (对年度发明专利授权量达到10件以上
+    - it qualifies a noun after a verb of reaching or comparing (对年度纳税额达到500万元以上
       的企业给予奖励, 高于年均19次的水平) or, with a bound after it, a noun with no verb of doing
-      before (建筑面积15万平方米以上的住宅小区, 10万元以下的罚款; but 进行不少于2次的专利导航服务
+      before (建筑面积15万平方米以上的商业综合体, 10万元以下的罚款; but 开展不少于2次的应急演练
       and 建设10家以上的中心 are goals);
     - with a bound after it, it closes a bracket that glosses the noun before (大型公共建筑（单体
       建筑面积2万平方米以上）; but 专利导航基地（1至3个） is a goal);
@@ -275,7 +275,7 @@ def _role(text: str, kind: Kind | None, q: Quantity, dates: tuple[DateMention, .
 
     A target is a goal with a deadline or the plan's period: outside a goal part, a figure with
     no cue of a goal (达到, 新增, 建设, 以上, 确保, 下降, a range, a share, a time limit for a
-    result) states neither (由4个方面的指标构成), and without ``undated_goals`` (a regulation)
+    result) states neither (由规模、效益等5个方面构成), and without ``undated_goals`` (a regulation)
     only a dated figure is a goal."""
     before = [d for d in dates if sentence <= d.start and d.end <= q.start and not d.comparison]
     tense = _tense(before[-1], start_year) if before else None

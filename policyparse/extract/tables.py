@@ -4,10 +4,10 @@ The loaders have already made every table a :class:`~policyparse.model.Table` wi
 (docx, pdf, html and flattened text alike).  An indicator table has a name column (指标名称) and
 value columns, told apart by their header words (``data/metrics.toml`` [table]): baselines
 (2020年现状值, 基期值) and targets (2025年目标值), or, by their year alone, a year before the plan
-period (2020年) or within it (2025年).  Any other column is a region column (湖北省, 武汉市, 经开区
+period (2020年) or within it (2025年).  Any other column is a region column (某省, 某市, 经开区
 in a comparison of places), dated by the caption (表1 2020年省、市、区核心指标…): only the plan's
-own region's column states the plan's figures; a place that contains the plan's region (湖北省,
-武汉市 for 武汉经济技术开发区) is someone else's.
+own region's column states the plan's figures; a place that contains the plan's region (某省,
+某市 for 示例经济技术开发区) is someone else's.
 
 A cell's value takes the row's unit (2.1 with 万件 is 21000 件); its metric is the row's name;
 its source runs from the name cell to the value cell, the row as an editor reads it.
@@ -83,8 +83,8 @@ def columns(table: Table, plan: Plan) -> list[Column]:
 
 def _own_region(found: list[Column], table: Table, region: str | None) -> list[Column]:
     """Keep one region column: the plan's own place, i.e. among the columns with figures the one
-    its region ends with, else the last one not naming a place that contains it (湖北省 and 武汉市
-    contain 武汉经济技术开发区; 经开区 is its short name)."""
+    its region ends with, else the last one not naming a place that contains it (某省 and 某市
+    contain 示例经济技术开发区; 经开区 is its short name)."""
     regions = [c for c in found if c.role == "region" and any(
         c.index < len(row) and _whole(row[c.index].text) for row in table.rows)]
     if not regions:

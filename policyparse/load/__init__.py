@@ -18,6 +18,7 @@ from .sniff import CONVERTIBLE, sniff
 MAX_BYTES = 100 * 1024 * 1024  # .docx and .pdf carry images: their text is a small part
 MAX_TEXT_BYTES = 16 * 1024 * 1024  # as str, CJK text takes up to 4 bytes a character
 _SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".text", ".md")
+_MAX_PATH = 4096  # longer strings are never taken for the name of a missing file
 
 Source = str | bytes | os.PathLike
 
@@ -61,6 +62,8 @@ def load_bytes(data: bytes, path: str, *, convert: bool = False) -> Document:
     else:
         from .text import load_txt as reader
     doc = reader(data, path)
+    if not doc.text.strip():  # a file of spaces or a lone BOM is as empty as a 0-byte one
+        raise CorruptDocument(path, "empty document (no text, only white space)")
     if converted:
         doc.diagnostics.append(Diagnostic(kind="other", message="converted to .docx by "
                                           "LibreOffice before reading"))
@@ -77,7 +80,15 @@ def source_name(source: Source) -> str:
 
 
 def _looks_like_path(s: str) -> bool:
-    return "\n" not in s and len(s) < 1024 and (os.path.exists(s) or s.lower().endswith(_SUFFIXES))
+    """A string that names an existing file is a path, whatever it holds (a line break, a great
+    length); otherwise a single line ending in a document suffix is a path (a missing file, an
+    error), and anything else is plan text.  The CLI passes paths as ``Path`` objects."""
+    try:
+        if os.path.exists(s):
+            return True
+    except (OSError, ValueError):  # a name too long for the system, or with a NUL in it
+        pass
+    return "\n" not in s and len(s) < _MAX_PATH and s.lower().endswith(_SUFFIXES)
 
 
 def _read(path: str, max_bytes: int) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 from ..errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
@@ -16,6 +17,18 @@ _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<
 
 CONVERTIBLE = ("doc", "rtf", "odt")
 """Formats read only after LibreOffice converts them to .docx (``convert=True``)."""
+
+# Formats no plan comes in, told by their first bytes, so that an error can name what was found.
+_OTHER_MAGIC = ((b"\xff\xd8\xff", "JPEG image"), (b"\x89PNG\r\n\x1a\n", "PNG image"),
+                (b"GIF8", "GIF image"), (b"BM", "BMP image"), (b"II*\x00", "TIFF image"),
+                (b"MM\x00*", "TIFF image"), (b"\x1f\x8b", "gzip archive"),
+                (b"Rar!", "RAR archive"), (b"7z\xbc\xaf", "7-Zip archive"),
+                (b"\x7fELF", "executable program"), (b"MZ", "Windows executable"))
+# Names that claim a binary format: content that sniffs as text under such a name is a corrupt
+# file, not a plan to read as text.
+_BINARY_SUFFIXES = {".docx": "Word (.docx)", ".pdf": "PDF", ".xlsx": "Excel (.xlsx)",
+                    ".xls": "Excel (.xls)", ".pptx": "PowerPoint (.pptx)",
+                    ".doc": "Word (.doc)", ".wps": "WPS", ".odt": "OpenDocument (.odt)"}
 
 
 def sniff(data: bytes, path: str) -> str:
@@ -40,6 +53,13 @@ def sniff(data: bytes, path: str) -> str:
         text = head.decode("utf-16", errors="ignore").lstrip().lower()
         if text.startswith(("<!doctype html", "<html")):
             return "html"
+    found = next((kind for magic, kind in _OTHER_MAGIC if head.startswith(magic)), None)
+    if found is not None:
+        raise UnsupportedFormat(path, f"{found}, not a plan document")
+    claimed = _BINARY_SUFFIXES.get(os.path.splitext(path)[1].lower())
+    if claimed is not None:
+        raise CorruptDocument(path, f"named as {claimed} but its content is not (it reads as "
+                              f"plain text); rename it .txt if it is text")
     return "txt"
 
 

@@ -268,8 +268,8 @@ _RUN_IN = regex.compile(r"(?:^|(?<=[。；;：:]\s*))([一二三四五六七八�
 
 
 # An article that follows its chapter's title on the same line (第一章　总则　　第一条　…), as
-# database exports of regulations print them.
-_ARTICLE_IN_LINE = regex.compile(rf"[ \t\u3000]+(?=第\s*{_NUM}\s*条)")
+# database exports of regulations print them.  A run of spaces is tried once, from its start.
+_ARTICLE_IN_LINE = regex.compile(rf"(?<![ \t\u3000])[ \t\u3000]+(?=第\s*{_NUM}\s*条)")
 _CHAPTERS = frozenset({"chapter", "section", "part"})
 
 
