@@ -49,6 +49,8 @@ from .data import alternation, load as load_data
 from .geo import gazetteer
 from .model import Meta, Period, Plan
 from .pipeline import component
+from .text.clauses import SENTENCES
+from .text.numerals import five_year_plan, whole_number
 
 _VOCAB = load_data("meta.toml")
 # How many lines a title may start within, and the head and tail searched for the signature.
@@ -108,7 +110,6 @@ _DEADLINE = regex.compile(
     r"(?<!\d)(\d{4})\s*年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:年?底|末)?(?:之?前|以前)[^，,。；;]{0,4}?完成")
 # A stated term, in one sentence: the document's own (本办法…有效期2年, 执行期限为A至B,
 # 自A至B施行), or an undertaking's from a dated start (2019年初开始执行…周期为1年, 为期3年).
-_SENTENCE = regex.compile(r"[^。；;\n]+")
 _TERM_RANGE = regex.compile(
     r"(?:期限|有效期)[为是]?(?:自|从)?(\d{4})年[^。；;至到]{0,8}[至到](\d{4})年"
     r"|自(\d{4})年[^。；;至到]{0,8}[至到](\d{4})年[^。；;]{0,8}?(?:施行|试行|有效)")
@@ -245,34 +246,18 @@ def _web_date(head: list[str]) -> str | None:
 
 
 def _iso(m: regex.Match) -> str:
-    y, mo, d = (_number(m[k]) for k in ("y", "m", "d"))
+    y, mo, d = (whole_number(m[k]) for k in ("y", "m", "d"))
     return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def _number(digits: str) -> int:
-    if digits.isdigit():
-        return int(digits)
-    if len(digits) == 4:  # a year is written digit by digit: 二〇二四
-        return int(digits.translate(str.maketrans("〇零○一二三四五六七八九", "000123456789")))
-    import cn2an  # its import takes 75 ms (it loads a segmenter): only when a date needs it
-
-    return int(cn2an.cn2an(digits, "smart"))
-
-
-def five_year_plan(n: int) -> tuple[int, int]:
-    """Years of the n-th five-year plan (n ≥ 3: the 3rd began in 1966 after a 3-year pause)."""
-    start = 1966 + 5 * (n - 3)
-    return start, start + 4
 
 
 def _period(title: str | None, issued: str | None, text: str) -> Period:
     if title and (m := _RANGE.search(title)):
         return Period(start=int(m[1]), end=int(m[2]), basis="title")
     if title and (m := _FYP.search(title)):
-        start, end = five_year_plan(_number(m["n"]))
+        start, end = five_year_plan(whole_number(m["n"]))
         return Period(start=start, end=end, basis="fyp")
     duration = _DURATION.search(title) if title else None
-    years = _number(duration["n"]) if duration else None
+    years = whole_number(duration["n"]) if duration else None
     if years and issued:
         start = int(issued[:4])
         return Period(start=start, end=start + years - 1, basis="issued+duration")
@@ -300,7 +285,7 @@ def _term(issued: str | None, text: str) -> Period | None:
     """The first term a sentence states: a range, or N years from its start (the issue date for
     the document's own term when the sentence dates none); it ends the day before the same date
     N years on (N years from 2021-10-11 run to 2023; one year from 2019年初, to 2019)."""
-    for sentence in _SENTENCE.finditer(text):
+    for sentence in SENTENCES.finditer(text):
         s = sentence[0]
         if m := _TERM_RANGE.search(s):
             start, end = (int(y) for y in m.groups() if y)
@@ -314,7 +299,7 @@ def _term(issued: str | None, text: str) -> Period | None:
             begin = tuple(map(int, issued.split("-")))
         else:
             continue
-        years = _number(term["n"])
+        years = whole_number(term["n"])
         return Period(start=begin[0], end=begin[0] + years - (begin[1:] == (1, 1)), basis="term")
     return None
 

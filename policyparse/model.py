@@ -230,6 +230,16 @@ class Plan(_Model):
         """The :class:`Span` for ``text[start:end]``, with its line, page and block."""
         return span_in(self.text, self.blocks, start, end)
 
+    def location(self, span: Span) -> tuple[int, int]:
+        """1-based (line, column) of a span as users see it: in the file's own lines for a text
+        file (the text loader keeps each line's number and column), else in :attr:`text`."""
+        if self.format == "txt" and span.block is not None:
+            block = next((b for b in self.blocks if b.index == span.block
+                          and b.start <= span.start <= b.end), None)
+            if block is not None:
+                return block.index + 1, (block.raw_start or 0) + span.start - block.start + 1
+        return span.line, span.start - (self.text.rfind("\n", 0, span.start) + 1) + 1
+
     def to_json(self, *, indent: int | None = 2, include_blocks: bool = True) -> str:
         exclude = None if include_blocks else {"blocks"}
         return json.dumps(self.model_dump(mode="json", exclude=exclude), ensure_ascii=False,

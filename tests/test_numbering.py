@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policyparse.load import load
-from policyparse.structure.numbering import (bare_title, chinese_value, first_clause,
-                                             numeral_value, parse_marker)
+from policyparse.text.markers import bare_title, first_clause, parse_marker
+from policyparse.text.numerals import chinese_value, numeral_value
 
 
 @pytest.mark.parametrize("text, family, value, label, title", [

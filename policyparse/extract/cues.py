@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import regex
 
-from ..clauses import CLAUSE_SPLIT
+from ..text.clauses import CLAUSE_SPLIT
 from .numbers import Quantity
 from .units import lookup, vocabulary
 from ..data import alternation, load as load_data

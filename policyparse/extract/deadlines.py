@@ -16,7 +16,8 @@ from typing import Literal
 
 import regex
 
-from ..clauses import CLAUSE_SPLIT as _CLAUSE_STOP
+from ..text.clauses import CLAUSE_SPLIT as _CLAUSE_STOP
+from ..text.numerals import TO_ASCII, chinese_value, five_year_plan
 from .cues import cue_pattern, cues
 from .numbers import find_quantities
 from ..data import alternation
@@ -43,8 +44,6 @@ _Y = "[12１２][0-9０-９]{3}"
 _M = "[0-9０-９]{1,2}"
 _NO_DIGIT = "(?<![0-9０-９])"
 _SEP = "[-－—–~～至到]"
-_FW = str.maketrans("０１２３４５６７８９", "0123456789")
-_FYP = {"一": 11, "二": 12, "三": 13, "四": 14, "五": 15}
 
 
 @cache
@@ -128,9 +127,9 @@ def _read(m: regex.Match) -> dict | None:
     if m["iy"]:
         return _dated("point", m["iy"], m["im"])
     if m["fyp"]:
-        first = 1966 + 5 * (_FYP[m["fyp"]] - 3)  # the third plan began in 1966, after a gap
+        first, last = five_year_plan(chinese_value("十" + m["fyp"]))
         kind = "since" if m["fq"] == "以来" else "fyp"
-        return dict(kind=kind, year=first, end_year=first + 4)
+        return dict(kind=kind, year=first, end_year=last)
     if m["y"]:
         kind = ("since" if m["since"] else "as-of" if m["asof"]
                 else "by" if m["by"] or m["before"] else "point")
@@ -151,7 +150,7 @@ def _dated(kind: Kind, year: str, month: str | None) -> dict | None:
 
 
 def _int(digits: str) -> int:
-    return int(digits.translate(_FW))
+    return int(digits.translate(TO_ASCII))
 
 
 def _year(y: int) -> bool:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from ..model import Fact, Plan
 from ..pipeline import component
 from .deadlines import as_of
-from .metrics import measured, sentence_start
+from ..text.clauses import sentence_start
+from .metrics import measured
 from .sections import Figure, in_text_order, prose_figures, vocabulary
 from .tables import table_facts
 

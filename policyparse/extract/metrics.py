@@ -29,8 +29,8 @@ from functools import cache, lru_cache
 
 import regex
 
-from ..clauses import clause_bounds
-from ..structure.numbering import parse_marker
+from ..text.clauses import clause_bounds, sentence_start
+from ..text.markers import parse_marker
 from .cues import cues
 from .deadlines import DateMention, find_dates
 from .numbers import Quantity
@@ -44,7 +44,6 @@ _LIST_JOINERS = regex.compile(r"\s*(?:、|和|及|以及|与|或)?\s*")
 _HAN = regex.compile(r"\p{Han}")
 _PUNCT = " ，,、：:；;"
 # Sentences end at 。！？ and line breaks, not at ；: 到2025年，A达到…；B达到… keeps its year for B.
-_SENTENCE_END = regex.compile(r"[。！？!?\n]", regex.REVERSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,12 +309,6 @@ def _respectively(phrases: list[Phrase], listed: list[bool]) -> list[Phrase]:
                 out[k + i] = Phrase(out[k + i].start, out[k + i].end, names[i])
         k += n
     return out
-
-
-def sentence_start(text: str, pos: int) -> int:
-    """Where the sentence around ``pos`` starts."""
-    m = _SENTENCE_END.search(text, 0, pos)
-    return m.end() if m else 0
 
 
 def _with_foreign_subject(text: str, lo: int, pos: int, metric: str,

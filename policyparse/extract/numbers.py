@@ -21,6 +21,7 @@ from typing import NamedTuple
 import regex
 
 from ..data import alternation
+from ..text.numerals import DIGIT as _DIGIT, TO_ASCII, chinese_number
 from .units import (ARITHMETIC, fold_magnitude, lookup, magnitude, magnitude_pattern,
                     to_base, unit_pattern, vocabulary)
 
@@ -46,7 +47,6 @@ class Quantity:
     bound: tuple[str, ...] = ()
 
 
-_DIGIT = "[0-9０-９]"
 _AR = rf"(?:{_DIGIT}{{1,3}}(?:,{_DIGIT}{{3}})++(?!{_DIGIT})|{_DIGIT}++)(?:[.．]{_DIGIT}++)?"
 # Before an Arabic number: no letter, digit or joiner that makes it part of a code, date or id.
 _AR_BEFORE = r"(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ_.．/／\\#＃@+＋\-－—–~～·•])(?<![0-9０-９],)"
@@ -56,7 +56,6 @@ _CN_WHOLE = rf"[{_CN_DIGITS}百千][{_CN_DIGITS}百千万亿]{{0,15}}+"
 _RANGE = "[-－—–~～]|至|到"
 _OPENERS = frozenset("“\"‘'「『《〔【[(（")
 _CLOSERS_OK = frozenset("\n\t，。；;,！!？?）)")
-_FW_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.", ",")
 
 
 class _Patterns(NamedTuple):
@@ -179,44 +178,31 @@ def _arabic(m: regex.Match, text: str) -> Parsed | None:
 
 
 def _chinese(m: regex.Match) -> Parsed | None:
-    value = _cn_value(m["cnum"])
+    value = chinese_number(m["cnum"])
     if value is None:
         return None
     if m["clo"] is None:
         return value, None, m["unit"]
-    lo = _cn_value(m["clo"])
+    lo = chinese_number(m["clo"])
     if lo is None or lo >= value:
         return None
     return lo, value, m["unit"]
 
 
 def _number(written: str) -> Decimal | None:
-    return _decimal(written) if written[0] in "0123456789０１２３４５６７８９" else _cn_value(written)
+    return _decimal(written) if written[0].isdecimal() else chinese_number(written)
 
 
 def _decimal(written: str) -> Decimal | None:
     if len(written) > MAX_DIGITS and sum(c.isdigit() for c in written) > MAX_DIGITS:
         return None
     try:
-        return Decimal(written.translate(_FW_DIGITS))
+        return Decimal(written.replace(",", "").translate(TO_ASCII))
     except InvalidOperation:
         return None
 
 
 @lru_cache(maxsize=4096)
-def _cn_value(written: str) -> Decimal | None:
-    """A Chinese numeral by cn2an's strict grammar (一二三 and 十四五 are not numbers)."""
-    import cn2an  # slow to import (75 ms): not for a command that never reads a number
-
-    text = written.replace("两", "二").replace("〇", "零")
-    if text[0] in "百千":
-        text = "一" + text
-    try:
-        return Decimal(cn2an.cn2an(text, "strict"))
-    except (ValueError, KeyError, IndexError):
-        return None
-
-
 def _unit_magnitude(unit: str) -> Decimal:
     """The magnitude a unit is written with: 1e4 for 万元, 1 for 件."""
     for cut in range(1, len(unit)):
@@ -227,7 +213,7 @@ def _unit_magnitude(unit: str) -> Decimal:
 
 def _is_year(written: str, mag: str, unit: str | None) -> bool:
     """A four-digit 19xx/20xx integer with no unit but 年 is a year, not a count."""
-    digits = written.translate(_FW_DIGITS)
+    digits = written.replace(",", "").translate(TO_ASCII)
     return (not mag and unit in (None, "年") and len(digits) == 4 and digits.isdigit()
             and 1900 <= int(digits) <= 2099)
 

@@ -40,11 +40,11 @@ import regex
 from ..memo import per_plan
 from ..geo import gazetteer
 from ..model import Block, Fact, Heading, Plan, Target
-from ..clauses import clause_bounds
-from ..structure.numbering import parse_marker
+from ..text.clauses import clause_bounds, sentence_start
+from ..text.markers import parse_marker
 from .cues import DURATIONS, cue_pattern, segment_before, time_limit
 from .deadlines import DateMention, find_dates
-from .metrics import Phrase, figure_end, figure_phrases, sentence_start
+from .metrics import Phrase, figure_end, figure_phrases
 from .numbers import Quantity, find_quantities
 from ..data import alternation, load as load_data
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 
-from ..clauses import clause_bounds
+from ..text.clauses import clause_bounds
 from ..model import Plan, Target
 from ..pipeline import component
 from .cues import classify, time_limit

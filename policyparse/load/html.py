@@ -26,7 +26,7 @@ import regex
 from lxml import etree
 
 from ..errors import CorruptDocument
-from ..furniture import is_furniture
+from ..text.furniture import is_furniture
 from .document import Document, DocumentBuilder, normalise_line
 from .text import decode
 

@@ -17,12 +17,13 @@ import cn2an
 import regex
 from lxml import etree
 
+from ..text.numerals import TO_FULL_WIDTH
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _VAL = W + "val"
 _LEVELS = 9
 _PLACEHOLDER = regex.compile(r"%([1-9])")
 _CN_DIGITS = "〇一二三四五六七八九"
-_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 class UndefinedNumbering(LookupError):
@@ -82,7 +83,7 @@ def _letters(base: str):
 _FORMATS = {
     "decimal": str,
     "decimalZero": lambda n: f"{n:02d}",
-    "decimalFullWidth": lambda n: str(n).translate(_FULL_WIDTH),
+    "decimalFullWidth": lambda n: str(n).translate(TO_FULL_WIDTH),
     "upperLetter": _letters("A"),
     "lowerLetter": _letters("a"),
     "upperRoman": _roman,

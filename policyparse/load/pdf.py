@@ -5,7 +5,7 @@ lines are rebuilt from them and joined into paragraphs by the layout Word and WP
 plans.  A line starts a paragraph after extra vertical space, at a change of font or size
 (headings), after a line that stops short of the right margin (unless the line's first word was
 too wide to fit there), or after a sentence end when it is indented or opens with a numbering
-marker (第X章, 一、, （一）, 1., 一是: :func:`..structure.numbering.parse_marker`).  Only the
+marker (第X章, 一、, （一）, 1., 一是: :func:`..text.markers.parse_marker`).  Only the
 vertical space rule needs both lines on one page, so a paragraph that runs on to the next page
 stays one block, placed on the page where it starts.
 
@@ -34,7 +34,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import (CorruptDocument, EncryptedDocument, NoTextLayer, PolicyParseError,
                       TooLarge)
-from ..structure.numbering import parse_marker
+from ..text.markers import parse_marker
 from .document import Document, DocumentBuilder
 
 MAX_PAGES = 2000

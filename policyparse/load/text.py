@@ -14,12 +14,9 @@ import regex
 
 from ..errors import CorruptDocument
 from ..model import Diagnostic
+from ..text.residue import BOOKMARKS, COMMENT, FOOTNOTE_REF, FOOTNOTE_TEXT
 from .document import Document, DocumentBuilder
 
-_BOOKMARKS = regex.compile(r"(?:\[bookmark: [^\]\n]{0,200}\]\s*)+")
-_COMMENT = regex.compile(r"\tComment by ([^:\n]{1,80}): ([^\n]*)$")
-FOOTNOTE_REF = regex.compile(r"\[footnoteRef:(\d{1,4})\]")
-FOOTNOTE_TEXT = regex.compile(r"\s*\[(\d{1,4}): ([^\]\n]{0,4000})\]")
 
 
 def decode(data: bytes, path: str) -> str:
@@ -100,14 +97,14 @@ def _add_line(b: DocumentBuilder, line: str, *, index: int, footnotes: set[str])
     kept, pos, removed = [], 0, 0
     events: list[tuple[int, int, str, str, str | None]] = []
     if "[" in line or "\t" in line:  # all residue is bracketed or after a tab: most lines have none
-        for m in _BOOKMARKS.finditer(line):
+        for m in BOOKMARKS.finditer(line):
             events.append((m.start(), m.end(), "bookmark", m.group().strip(), None))
         for m in FOOTNOTE_REF.finditer(line):
             events.append((m.start(), m.end(), "footnote-ref", m.group(), None))
         for m in FOOTNOTE_TEXT.finditer(line):
             if m.group(1) in footnotes:
                 events.append((m.start(), m.end(), "footnote", m.group().strip(), None))
-        comment = _COMMENT.search(line)
+        comment = COMMENT.search(line)
         if comment:
             events.append((comment.start(), comment.end(), "comment", comment.group().strip(),
                            comment.group(1).strip()))

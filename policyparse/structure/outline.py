@@ -23,7 +23,8 @@ from itertools import islice
 
 from ..model import Heading, Plan
 from ..pipeline import component
-from .numbering import Marker, NumberedBlock, bare_title, first_clause, numbered_blocks
+from ..text.markers import Marker, bare_title, first_clause
+from .numbering import NumberedBlock, numbered_blocks
 from .parts import part_kind
 
 _LIST_ENTRY_END = ("；", ";", "，", ",", "、")

@@ -42,7 +42,7 @@ from functools import cache
 
 import regex
 
-from ..clauses import CLAUSE_SPLIT
+from ..text.clauses import CLAUSE_SPLIT
 from ..data import alternation
 from ..data import load as load_data
 from ..model import Owner, Plan, Task

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from ..model import Heading, Plan, Task
 from ..pipeline import component
-from .numbering import NumberedBlock, first_clause, numbered_blocks
+from ..text.markers import first_clause
+from .numbering import NumberedBlock, numbered_blocks
 from .parts import SUBTREE_KINDS, part_kind, states_rules
 
 # Preamble units have short titles (二、工作目标, （三）基本原则); a run-in item's title is its

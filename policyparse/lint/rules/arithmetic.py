@@ -16,7 +16,7 @@ from functools import cache
 
 import regex
 
-from ...clauses import SENTENCE_END
+from ...text.clauses import sentence_bounds
 from ...data import alternation
 from ...extract.numbers import Quantity, find_quantities
 from ...extract.units import ARITHMETIC, vocabulary
@@ -27,8 +27,6 @@ from .figures import (PER_CAPITA, Cite, date_key, family, groups, half_unit, in_
                       measure, per_capita, plain, reported, rounding, value, when,
                       written_number)
 
-_SENTENCE = regex.compile(f"[^{regex.escape(SENTENCE_END)}]+")
-_SENTENCE_START = regex.compile(f"[{regex.escape(SENTENCE_END)}]", regex.REVERSE)
 _PARTS = regex.compile(r"其中")
 # Parts listed first and then summed (A件、B件，合计C件): unlike 其中, such a list is complete.
 _TOTAL = regex.compile(r"合计|总计|共计")
@@ -45,12 +43,10 @@ def sentence_quantities(plan: Plan) -> list[tuple[int, str, list[Quantity]]]:
     for mark in _marks().finditer(text):  # from the marks to their sentences: these are few
         if mark.start() < done:
             continue  # another mark of a sentence already taken
-        before = _SENTENCE_START.search(text, 0, mark.start())
-        sentence = _SENTENCE.match(text, before.end() if before else 0)
-        done = sentence.end()
-        if not in_table(plan, sentence.start()):
-            out.append((sentence.start(), sentence.group(),
-                        find_quantities(sentence.group(), sentence.start())))
+        lo, hi = sentence_bounds(text, mark.start(), mark.end())
+        done = hi
+        if not in_table(plan, lo):
+            out.append((lo, text[lo:hi], find_quantities(text[lo:hi], lo)))
     return out
 
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import regex
 
-from ...clauses import clause_bounds
+from ...text.clauses import clause_bounds
 from ...model import Plan, Span
 from ...structure.agencies import canonical
 from ..registry import Rule, register

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import regex
 
-from ...clauses import sentence_bounds
+from ...text.clauses import sentence_bounds
 from ...extract.deadlines import find_dates
 from ...model import Plan
 from ..registry import Rule, register

@@ -17,13 +17,13 @@ from functools import lru_cache
 
 import regex
 
-from ...clauses import sentence_bounds
+from ...text.clauses import sentence_bounds
+from ...text.numerals import TO_ASCII
 from ...extract.numbers import Quantity, find_quantities
 from ...extract.sections import own_names
 from ...extract.units import ARITHMETIC, lookup, vocabulary
 from ...geo import gazetteer
 from ...model import Fact, Plan, Span, Target
-from ...report import location
 
 Item = Target | Fact
 
@@ -31,7 +31,6 @@ Item = Target | Fact
 PER_CAPITA = regex.compile(r"^(?:每)?万人(?:口)?(?!次)(?:拥有)?")
 _DIGITS = regex.compile(r"[0-9０-９][0-9０-９,.．]*")
 _RATIOS = ("percent", "percentage-point", "ratio")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 RELATIVE = Decimal("1e-6")
 """Two base values closer than this (relative) are the same figure."""
@@ -81,7 +80,7 @@ def written_number(q: Quantity) -> Decimal:
     digits = _DIGITS.match(q.written)
     if not digits:
         return q.value
-    return Decimal(digits.group().replace(",", "").translate(_FULL_WIDTH))
+    return Decimal(digits.group().replace(",", "").translate(TO_ASCII))
 
 
 def half_unit(number: Decimal) -> Decimal:
@@ -215,7 +214,7 @@ class Cite:
 
     def span(self, span: Span, note: str = "") -> str:
         text = span.text if len(span.text) <= 40 else span.text[:39] + "…"
-        line = location(self.plan, span)[0]
+        line = self.plan.location(span)[0]
         if self.lang == "zh":
             return f"“{text}”（第{line}行{'，' + note if note else ''}）"
         return f"“{text}” (line {line}{', ' + note if note else ''})"

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 import regex
 
 from ...model import Plan, Span
-from ...structure.numbering import chinese_value, numbered_blocks, parse_marker
+from ...structure.numbering import numbered_blocks
+from ...text.markers import parse_marker
+from ...text.numerals import numeral_value
 from ..registry import Rule, register
 
 
@@ -193,10 +195,6 @@ _REFERENCE = regex.compile(r"(?:见|如|详见|参见|（|\()\s*(?P<kind>图|表
 _APPENDIX = regex.compile(r"^附\s*件\s*(?P<n>[0-9]{1,3}|[一二三四五六七八九十]{1,3})?")
 
 
-def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() else chinese_value(text)
-
-
 def _captions(plan: Plan) -> dict[str, list[tuple[int, Span]]]:
     found: dict[str, list[tuple[int, Span]]] = defaultdict(list)
     for b in plan.blocks:
@@ -205,10 +203,10 @@ def _captions(plan: Plan) -> dict[str, list[tuple[int, Span]]]:
         text = plan.text[b.start:b.end]
         m = _CAPTION.match(text)
         if m and len(text) <= 60 and "。" not in text:
-            found[m["kind"]].append((_number(m["n"]), plan.span(b.start, b.end)))
+            found[m["kind"]].append((numeral_value(m["n"]), plan.span(b.start, b.end)))
         a = _APPENDIX.match(text)
         if a and len(text) <= 60:
-            found["附件"].append((_number(a["n"]) if a["n"] else 1, plan.span(b.start, b.end)))
+            found["附件"].append((numeral_value(a["n"]) if a["n"] else 1, plan.span(b.start, b.end)))
     return found
 
 
@@ -277,7 +275,7 @@ class MissingReference(Rule):
             return  # a document without captions (a web copy, a text export) cannot be checked
         have = {(kind, n) for kind, items in captions.items() for n, _ in items}
         for m in _REFERENCE.finditer(plan.text):
-            n = _number(m["n"])
+            n = numeral_value(m["n"])
             if m["kind"] in captions and (m["kind"], n) not in have:
                 yield self.finding(plan, [plan.span(m.start("kind"), m.end())],
                                    kind=m["kind"], n=n)

@@ -6,7 +6,7 @@ from functools import cache
 
 import regex
 
-from ...clauses import clause_bounds
+from ...text.clauses import clause_bounds
 from ...model import Plan
 from ...structure.parts import annex_start
 from ..registry import Rule, iter_matches, register

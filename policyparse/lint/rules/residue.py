@@ -7,8 +7,8 @@ from collections import Counter
 
 import regex
 
-from ...furniture import is_furniture
-from ...load.text import FOOTNOTE_REF, FOOTNOTE_TEXT
+from ...text.furniture import is_furniture
+from ...text.residue import FOOTNOTE_REF, FOOTNOTE_TEXT
 from ...model import Plan
 from ..registry import Rule, iter_matches, register
 from .placeholder import vocabulary

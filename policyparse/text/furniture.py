@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 import regex
-from .data import alternation, load as load_data
+from ..data import alternation, load as load_data
 
 _URL = regex.compile(r"^(?:https?://|www\.)\S+$")
 _NOT_WORDS = regex.compile(r"[\p{P}\p{S}\p{Z}\p{N}\s\p{Latin}]")

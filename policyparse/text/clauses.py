@@ -1,6 +1,7 @@
-"""Clause boundaries in Chinese plan text.
+"""Sentences and clauses in Chinese plan text: the one definition every layer uses.
 
-A clause runs between sentence or clause punctuation (。；！？，、 and their ASCII forms, colons
+A sentence ends at 。！？ or a line break; a part of one at ；; a clause runs between sentence or
+clause punctuation (。；！？，、 and their ASCII forms, colons
 and line breaks).  Rules and extractors report the clause around a match, so that an editor sees
 the figure with its subject ("科技成果转让XX万元", not "XX万元").
 """
@@ -11,7 +12,8 @@ from functools import cache
 
 import regex
 
-SENTENCE_END = "。；;！!？?\n"
+FULL_STOP = "。！!？?\n"  # ends a sentence, its parts joined by ；included
+SENTENCE_END = FULL_STOP + "；;"  # ends a sentence or a part of one
 CLAUSE_END = SENTENCE_END + "，,：:"
 _CLAUSE_END_SET = frozenset(CLAUSE_END)
 _SENTENCE_END_SET = frozenset(SENTENCE_END)
@@ -48,3 +50,13 @@ def sentence_bounds(text: str, start: int, end: int, *, limit: int = 400) -> tup
 
 
 CLAUSE_SPLIT = regex.compile(f"[{regex.escape(CLAUSE_END)}]")
+SENTENCES = regex.compile(f"[^{regex.escape(SENTENCE_END)}]+")
+"""Each sentence (or part of one, to its ；) of a text, with ``finditer``."""
+_FULL_STOP_BACK = regex.compile(f"[{regex.escape(FULL_STOP)}]", regex.REVERSE)
+
+
+def sentence_start(text: str, pos: int) -> int:
+    """Where the whole sentence around ``pos`` starts: after the last 。！？ or line break (a
+    goal's 到2025年 opens a sentence whose parts, joined by ；, it all dates)."""
+    m = _FULL_STOP_BACK.search(text, 0, pos)
+    return m.end() if m else 0
