@@ -41,6 +41,7 @@ from ..memo import per_plan
 from ..geo import gazetteer
 from ..model import Block, Fact, Heading, Plan, Target
 from ..text.clauses import clause_bounds, sentence_start
+from ..structure.parts import part_kind, states_rules_by_kind
 from ..text.markers import parse_marker
 from .cues import DURATIONS, cue_pattern, segment_before, time_limit
 from .deadlines import DateMention, find_dates
@@ -49,6 +50,10 @@ from .numbers import Quantity, find_quantities
 from ..data import alternation, load as load_data
 
 Kind = Literal["background", "glossary", "goal"]
+# What the parts of the document (structure/parts.py) state: figures of the background are
+# baselines, of definitions they define terms, of the goals they are targets.
+_PART_KINDS: dict[str | None, Kind] = {"background": "background", "definitions": "glossary",
+                                       "goals": "goal"}
 Role = Literal["target", "fact"]
 
 # Quotations and titles: a figure inside states someone else's words.
@@ -58,7 +63,6 @@ _PAST_DATES = frozenset({"as-of", "since", "recent"})
 _GOAL_FAMILIES = DURATIONS | {"percent", "percentage-point"}
 # A numbered paragraph's run-in title ends at its first stop: （一）目标任务。选择…
 _RUN_IN_END = regex.compile("[。：:；;，,\n]")
-_RUN_IN_TITLE_MAX = 20
 # A condition clause before or around a figure: …的， (入围生产企业在3家及以上的，).
 _CONDITION = regex.compile("的[，,：:]")
 # An open bracket with words in it before a figure: （单体建筑面积2万平方米以上）.
@@ -68,11 +72,7 @@ _CLOSE = ("）", ")")
 
 @dataclass(frozen=True)
 class Vocabulary:
-    background: regex.Pattern
-    glossary: regex.Pattern
-    goal: regex.Pattern
     goal_cues: regex.Pattern
-    regulation: regex.Pattern
     past: regex.Pattern
     past_span: regex.Pattern
     base_after: regex.Pattern
@@ -92,10 +92,8 @@ def vocabulary() -> Vocabulary:
     # Words of aiming, and every cue word of data/cues.toml (达到, 新增, 建设, 每年 …)
     goal_cues = [alternation(data["goal_cues"]),
                  *(cue_pattern(table).pattern for table in ("comparator", "kind", "flags"))]
-    return Vocabulary(background=words("background"), glossary=words("glossary"),
-                      goal=words("goal", literal=False), past=words("past", literal=False),
-                      goal_cues=regex.compile("|".join(goal_cues)),
-                      regulation=words("regulation"), past_span=words("past_span"),
+    return Vocabulary(past=words("past", literal=False),
+                      goal_cues=regex.compile("|".join(goal_cues)), past_span=words("past_span"),
                       base_after=words("base_after"), rule=words("rule", literal=False),
                       duration_goal=words("duration_goal"), duration_cut=words("duration_cut"),
                       formula=frozenset(data["formula"]))
@@ -105,13 +103,9 @@ class Sections:
     """The kind of the part each position of the text is in (``None``: goals and the rest)."""
 
     def __init__(self, headings: list[Heading]):
-        vocab = vocabulary()
         kinds: dict[str, Kind | None] = {}
         for h in headings:  # parents come before their children
-            own = "background" if vocab.background.search(h.title) else \
-                "glossary" if vocab.glossary.search(h.title) else \
-                "goal" if vocab.goal.search(h.title) else None
-            kinds[h.id] = own or kinds.get(h.parent)
+            kinds[h.id] = _PART_KINDS.get(part_kind(h.title)) or kinds.get(h.parent)
         ordered = sorted(headings, key=lambda h: h.source.start)
         self._starts = [h.source.start for h in ordered]
         self._kinds = [kinds[h.id] for h in ordered]
@@ -145,7 +139,7 @@ def prose_figures(plan: Plan) -> list[Figure]:
     first_year = start_year(plan)
     # A regulation's figures are rules unless dated; other documents' goals run to their
     # period's end (or to the end of their year of issue).
-    undated_goals = not vocabulary().regulation.search(plan.meta.doc_type or "")
+    undated_goals = not states_rules_by_kind(plan.meta.doc_type)
     names = own_names(plan.meta.region)
     out: list[Figure] = []
     for block in plan.blocks:
@@ -219,7 +213,7 @@ def _has_goal_title(body: str) -> bool:
     if marker is None:
         return False
     title = _RUN_IN_END.split(body[marker.title_start:], 1)[0]
-    return len(title) <= _RUN_IN_TITLE_MAX and vocabulary().goal.search(title) is not None
+    return part_kind(title) == "goals"
 
 
 def _is_rule(text: str, q: Quantity, sentence: int, segment: str) -> bool:

@@ -18,10 +18,10 @@ import regex
 from ..data import alternation, load as load_data
 from ..model import Plan
 
-Kind = Literal["background", "preamble", "awareness", "definitions"]
-KINDS: tuple[Kind, ...] = ("background", "preamble", "awareness", "definitions")
-# Kinds whose whole subtree stays out of the work (a preamble part covers only its own text: a
-# plan that lost its task chapter's heading nests the tasks under its goals section).
+Kind = Literal["background", "preamble", "goals", "awareness", "definitions"]
+KINDS: tuple[Kind, ...] = ("background", "preamble", "goals", "awareness", "definitions")
+# Kinds whose whole subtree stays out of the work (a preamble or goals part covers only its plain
+# sub-sections: a plan that lost its task chapter's heading nests the tasks under its goals).
 SUBTREE_KINDS: frozenset[Kind] = frozenset({"background", "awareness", "definitions"})
 # A document with this many 第X条 articles is a regulation whatever its title says.
 ARTICLES_OF_A_REGULATION = 3
@@ -36,13 +36,19 @@ class _KindVocabulary:
 @cache
 def _vocabulary() -> dict[Kind, _KindVocabulary]:
     data = load_data("parts.toml")
-    return {k: _KindVocabulary(regex.compile(alternation(data[k]["phrases"])),
-                               data[k].get("max_title")) for k in KINDS}
+    return {k: _KindVocabulary(regex.compile("|".join(
+        [alternation(data[k]["phrases"]), *data[k].get("patterns", [])])),
+        data[k].get("max_title")) for k in KINDS}
 
 
 @cache
 def _rule_genres() -> regex.Pattern:
     return regex.compile(f"(?:{alternation(load_data('parts.toml')['genres']['rules'])})$")
+
+
+def states_rules_by_kind(doc_type: str | None) -> bool:
+    """Whether a document of this kind (办法, 暂行办法, 条例 …) states rules rather than work."""
+    return bool(_rule_genres().search(doc_type or ""))
 
 
 def phrases(kind: Kind) -> list[str]:
@@ -61,8 +67,7 @@ def part_kind(title: str) -> Kind | None:
 def states_rules(plan: Plan, articles: int) -> bool:
     """Whether the document is a regulation (no tasks): its kind says so, or ``articles`` (the
     count of its 第X条 articles) does."""
-    kind = plan.meta.doc_type or ""
-    return bool(_rule_genres().search(kind)) or articles >= ARTICLES_OF_A_REGULATION
+    return states_rules_by_kind(plan.meta.doc_type) or articles >= ARTICLES_OF_A_REGULATION
 
 
 def annex_start(plan: Plan) -> int:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import regex
-
 from ...text.clauses import sentence_bounds
+from ...extract.cues import cue_pattern
 from ...extract.deadlines import find_dates
 from ...model import Plan
+from ...structure.parts import part_kind
 from ..registry import Rule, register
 
 # Long-range visions (到2035年基本建成…) legitimately reach past a plan's period; so does a goal
 # more than a plan's length (five years) beyond it, where a slip is a year or three.
-_VISION = regex.compile(r"远景|展望|长远|远期|2035年")
+_VISION = cue_pattern("dates", "vision")
 _VISION_AFTER = 5
-# A phase of the plan's own schedule: 启动部署阶段（2024年1月-2024年5月）.
-_PHASE = regex.compile(r"阶段|步骤|时期|时间安排")
+_PHASE = cue_pattern("dates", "phase")
 
 
 def _issued(plan: Plan) -> tuple[int, int] | None:
@@ -32,7 +31,7 @@ def goal_parts(plan: Plan) -> list[tuple[int, int]]:
     ordered = sorted(plan.headings, key=lambda h: h.source.start)
     return [(h.source.end, next((g.source.start for g in ordered[i + 1:] if g.level <= h.level),
                                 len(plan.text)))
-            for i, h in enumerate(ordered) if "目标" in h.title]
+            for i, h in enumerate(ordered) if part_kind(h.title) == "goals"]
 
 
 @register
