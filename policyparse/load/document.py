@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..errors import TooLarge
+from ..text.markers import CAPTION
 from ..model import Block, BlockKind, Cell, Diagnostic, Meta, Span, Table, span_in
 
 MAX_BLOCKS = 100_000
@@ -28,7 +29,6 @@ _CONTROL_CHARS = r"\x00-\x08\x0e-\x1f\x7f"
 _CONTROL = regex.compile(f"[{_CONTROL_CHARS}]")
 # Whether a line has anything to drop or replace: most lines have not, and translate() is slow.
 _ODD = regex.compile(f"[{_CONTROL_CHARS}{regex.escape(''.join(map(chr, _TRANSLATE)))}]")
-_TABLE_CAPTION = regex.compile(r"^\s*(?:表|Table)\s*[0-9０-９一二三四五六七八九十]+")
 
 
 def normalise_line(text: str) -> tuple[str, int]:
@@ -89,7 +89,8 @@ class DocumentBuilder:
         if prev is None or prev.kind not in ("paragraph", "caption"):
             return None
         text = self.text_of(prev)
-        if styled or _TABLE_CAPTION.match(text):
+        caption = CAPTION.match(text)
+        if styled or caption is not None and caption["kind"] in ("表", "Table"):
             prev.kind = "caption"
             return text
         return None

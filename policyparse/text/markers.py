@@ -169,3 +169,8 @@ def run_in_items(text: str) -> list[int]:
     runs = [seq for seq in found.values() if len(seq) >= 2]
     cuts = sorted(pos for seq in runs for pos in seq)
     return [] if cuts == [0] else cuts
+
+
+# A caption of a table or a figure: 表1 核心指标, 图2, Table 3; the number names it in references.
+CAPTION = regex.compile(r"^\s*(?P<kind>图|表|Table|Figure)\s*"
+                        r"(?P<n>[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})(?![0-9０-９.．])")

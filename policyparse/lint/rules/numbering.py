@@ -11,7 +11,7 @@ import regex
 
 from ...model import Plan, Span
 from ...structure.numbering import numbered_blocks
-from ...text.markers import parse_marker
+from ...text.markers import CAPTION, parse_marker
 from ...text.numerals import numeral_value
 from ..registry import Rule, register
 
@@ -189,10 +189,8 @@ class NumberingFamily(Rule):
                     yield self.finding(plan, [span], label=label, usual=example)
 
 
-_CAPTION = regex.compile(r"^(?P<kind>图|表)\s*(?P<n>[0-9]{1,3}|[一二三四五六七八九十]{1,3})(?![0-9.．])")
 _REFERENCE = regex.compile(r"(?:见|如|详见|参见|（|\()\s*(?P<kind>图|表|附件)\s*"
                            r"(?P<n>[0-9]{1,3}|[一二三四五六七八九十]{1,3})(?![0-9.．])")
-_APPENDIX = regex.compile(r"^附\s*件\s*(?P<n>[0-9]{1,3}|[一二三四五六七八九十]{1,3})?")
 
 
 def _captions(plan: Plan) -> dict[str, list[tuple[int, Span]]]:
@@ -201,12 +199,12 @@ def _captions(plan: Plan) -> dict[str, list[tuple[int, Span]]]:
         if b.kind == "table":
             continue
         text = plan.text[b.start:b.end]
-        m = _CAPTION.match(text)
-        if m and len(text) <= 60 and "。" not in text:
+        m = CAPTION.match(text)
+        if m and m["kind"] in ("图", "表") and len(text) <= 60 and "。" not in text:
             found[m["kind"]].append((numeral_value(m["n"]), plan.span(b.start, b.end)))
-        a = _APPENDIX.match(text)
-        if a and len(text) <= 60:
-            found["附件"].append((numeral_value(a["n"]) if a["n"] else 1, plan.span(b.start, b.end)))
+        a = parse_marker(text)
+        if a is not None and a.family == "appendix" and len(text) <= 60:
+            found["附件"].append((a.value or 1, plan.span(b.start, b.end)))
     return found
 
 
