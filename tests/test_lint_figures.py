@@ -323,3 +323,31 @@ def _cross_gold() -> list[dict]:
     import json
 
     return json.loads((CORPUS / "gold" / "cross-document.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("baseline", [
+    "截至去年底，全县专项资金投入已累计达3500万元。",
+    "目前，全县专项资金投入已达3500万元。",
+    "全县现有专项资金投入3500万元。",
+])
+def test_a_baseline_in_other_words_already_reaches_the_goal(baseline):
+    """The baseline is worded unlike the goal (已累计达, 目前…已达, 现有) and carries no date:
+    what a plan reports without a date is its present, before any goal."""
+    text = (f"某县科技发展规划（2021—2025年）\n一、发展基础\n{baseline}\n二、发展目标\n"
+            "到2025年，全县专项资金投入达到3200万元。\n")
+    found = lint_plan(parse(text), select(["AM001"]))
+    assert len(found) == 1 and "3200万元" in found[0].message
+
+
+def test_a_national_documents_own_scope_is_no_other_place():
+    """全国 in a State Council document names the document's own scope, as 全县 does a county's."""
+    text = ("国务院办公厅关于推进科技工作的意见\n国办发〔2019〕1号\n一、总体要求\n"
+            "截至去年底，全国专项资金投入已累计达3500万元。到2020年，专项资金投入达到3200万元。\n"
+            "国务院办公厅\n2019年1月1日\n")
+    assert len(lint_plan(parse(text), select(["AM001"]))) == 1
+
+
+def test_one_count_given_two_values_is_a_conflict():
+    text = ("某县工作方案（2018—2020年）\n一、工作目标\n到2020年，培训人员达到4600人次。\n"
+            "二、重点任务\n1.加强培训。2020年底前，培训人员数量超过5520人次。\n")
+    assert len(lint_plan(parse(text), select(["CF001"]))) == 1

@@ -81,6 +81,7 @@ class Vocabulary:
     forward_end: regex.Pattern
     doing_end: regex.Pattern  # a verb of doing (建设, 组织实施, 进行) ending the words before a figure
     generic: frozenset[str]
+    bare_heads: frozenset[str]
     cue_end: regex.Pattern  # cue words (达到, 增长, 不少于 …) ending a stretch of text
     table_headers: dict[str, regex.Pattern]  # column role → header words (extract/tables.py)
 
@@ -127,6 +128,8 @@ def vocabulary() -> Vocabulary:
         forward_end=regex.compile(rf"(?:{_words(phrase['forward'])})\Z"),
         doing_end=regex.compile(rf"(?:{_words([*phrase['forward'], *cues()['kind']['count']])})\Z"),
         generic=frozenset(phrase["generic"]),
+        bare_heads=frozenset(_normalise(w, norm_pattern, replacements)
+                             for w in phrase["bare_heads"]),
         # 调整增加为30项: a copula may close the cue words
         cue_end=regex.compile(rf"(?:{_words([*cue_words, *qualifiers])})+"
                               rf"(?:{_words(phrase['copula'])})?\Z"),
@@ -319,7 +322,8 @@ def _with_foreign_subject(text: str, lo: int, pos: int, metric: str,
     foreign = None
     for foreign in v.foreign.finditer(text, lo, pos):
         pass
-    if foreign is None or not metric or metric.startswith(foreign.group()):
+    if foreign is None or not metric or metric.startswith(foreign.group()) or \
+            foreign.group() in own_names:  # 全国 in a national document is its own subject
         return metric
     if _subjects(own_names).search(text, foreign.end(), pos):
         return metric
@@ -385,9 +389,17 @@ def _strip_before(text: str, start: int, end: int, own_names: tuple[str, ...],
     if marker is not None:
         words = words[marker.title_start:]
     v = vocabulary()
-    starts = (_subjects(own_names), v.lead)
+    metric = _stripped(words, (_subjects(own_names), v.lead))
+    if normalise(metric) in v.bare_heads:  # 培训人员(数量): its 培训 is no verb to drop
+        return _stripped(words, (_subjects(own_names),))
+    return metric
+
+
+def _stripped(words: str, starts: tuple[regex.Pattern, ...]) -> str:
+    """``words`` without the leading ``starts`` and the trailing cue words, to a fixed point."""
+    tail = vocabulary().tail
     while True:
-        stripped = v.tail.sub("", _strip_start(words, starts)).strip(_PUNCT)
+        stripped = tail.sub("", _strip_start(words, starts)).strip(_PUNCT)
         if stripped == words:
             return words
         words = stripped

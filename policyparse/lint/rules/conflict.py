@@ -16,7 +16,7 @@ from .figures import (Cite, agree, family, groups, in_unit, measure, months_apar
 # Kinds of goal whose values must agree when measure and deadline agree: a stock, a share, a
 # rate.  Counts of things to do and increments are split by level and type (建成省级…1家,
 # 建成市级…2家) and are compared through their stock instead (CF004, AR001).
-_STATED = ("level", "share", "growth_rate")
+_STATED = ("level", "share", "growth_rate", "count")
 
 
 def _scope(t: Target, lang: str) -> str:

@@ -185,9 +185,10 @@ def prose(plan: Plan, items: Iterable[Item]) -> list[Item]:
 
 
 def reported(facts: Iterable[Fact], target: Target) -> list[Fact]:
-    """The facts of a goal's measure and unit family dated no later than its deadline's year."""
+    """The facts of a goal's measure and unit family dated no later than its deadline's year; a
+    fact with no date (目前…已达, 现有…) is what the document reports as now, before any goal."""
     return [f for f in facts if measure(f) == measure(target) and family(f) == family(target)
-            and when(f) and when(f)[0] <= target.deadline]
+            and (when(f) is None or when(f)[0] <= target.deadline)]
 
 
 def sentence_of(plan: Plan, item: Item) -> tuple[int, int]:
