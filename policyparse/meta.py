@@ -263,8 +263,10 @@ def _period(title: str | None, issued: str | None, text: str) -> Period:
         return Period(start=start, end=start + years - 1, basis="issued+duration")
     if term := _term(issued, text):
         return term
-    goals = Counter(int(y) for y in _GOAL_YEAR.findall(text))
     issue_year = int(issued[:4]) if issued else None
+    # a goal year before the document was issued is a slip, not the end of its period
+    goals = Counter(y for y in map(int, _GOAL_YEAR.findall(text))
+                    if issue_year is None or y >= issue_year)
     if not goals:
         deadlines = [int(y) for y in _DEADLINE.findall(text)]
         if deadlines and issue_year and issue_year <= max(deadlines):

@@ -86,3 +86,19 @@ def test_goal_dated_before_or_after_the_plan_period(year, flagged):
             f"到{year}年，全县高新技术企业达到120家。\n二、重点任务\n1.培育企业。正文。\n")
     found = lint_plan(parse(text), select(["DT001"]))
     assert bool(found) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("到2013年，示范项目达到48个。", True),          # a goal due before the notice was issued
+    ("力争到2016年底建成示范基地10个。", True),
+    ("到2016年底，全县已建成示范基地10个。", False),  # states the past
+    ("到2020年，示范项目达到48个。", False),          # due after the issue date
+])
+def test_a_notice_goal_dated_before_its_issue_date(sentence, flagged):
+    """A document with no period and no goals section: a 到…年 goal anywhere outside its
+    background is checked against its issue date."""
+    text = (f"某县人民政府办公室关于加强示范项目建设的通知\n各乡镇人民政府：\n{sentence}\n"
+            "一、加强组织领导。各地要高度重视。\n二、强化资金保障。各地要落实资金。\n"
+            "某县人民政府办公室\n2018年12月6日\n")
+    found = lint_plan(parse(text), select(["DT001"]))
+    assert bool(found) is flagged

@@ -7,6 +7,7 @@ from collections import defaultdict
 from ...text.clauses import sentence_bounds
 from ...extract.cues import cue_pattern
 from ...extract.deadlines import find_dates
+from ...extract.sections import Sections, vocabulary as sections_vocabulary
 from ...model import Plan
 from ...structure.parts import part_kind
 from ..registry import Rule, register
@@ -63,15 +64,16 @@ class DeadlineOutsidePeriod(Rule):
     def check(self, plan: Plan):
         period = plan.meta.period
         issued = _issued(plan)
-        if period.end is None:
+        if period.end is None and issued is None:
             return
         start = period.start or (issued[0] if issued else None)
 
         def outside(year: int, lo: int, hi: int) -> bool:
-            if year > period.end + _VISION_AFTER or _VISION.search(plan.text, lo, hi):
+            if period.end is not None and year > period.end + _VISION_AFTER or \
+                    _VISION.search(plan.text, lo, hi):
                 return False
-            return year > period.end or (start is not None and year < start) or \
-                (issued is not None and year < issued[0])
+            return (period.end is not None and year > period.end) or \
+                (start is not None and year < start) or (issued is not None and year < issued[0])
 
         judged = set()  # sentences whose targets carry their own deadline
         for t in plan.targets:
@@ -81,16 +83,25 @@ class DeadlineOutsidePeriod(Rule):
             judged.add(lo)
             if outside(t.deadline, lo, hi):
                 yield self.finding(plan, [t.source], deadline=t.deadline, start=start or "?",
-                                   end=period.end)
-        for lo, hi in goal_parts(plan):
-            for d in find_dates(plan.text[lo:hi], lo):
-                if d.kind != "by" or d.year is None:
-                    continue
-                s, e = sentence_bounds(plan.text, d.start, d.end)
-                if s not in judged and outside(d.year, s, e):
-                    judged.add(s)
-                    yield self.finding(plan, [plan.span(d.start, d.end)], deadline=d.year,
-                                       start=start or "?", end=period.end)
+                                   end=period.end or "?")
+        goals = goal_parts(plan)
+        parts = Sections(plan.headings)
+        cues = sections_vocabulary()
+        for d in find_dates(plan.text, 0):
+            if d.kind != "by" or d.year is None or parts.kind_at(d.start) == "background":
+                continue
+            s, e = sentence_bounds(plan.text, d.start, d.end)
+            if s in judged or not outside(d.year, s, e):
+                continue
+            # Outside the goals, a 到…年 dates a goal when its sentence aims (达到, 力争) and
+            # reports nothing as done (已, 了): 到2020年底已建成… states the past.
+            sentence = plan.text[d.end:e]
+            if not any(lo <= d.start < hi for lo, hi in goals) and (
+                    not cues.goal_cues.search(sentence) or cues.past.search(sentence)):
+                continue
+            judged.add(s)
+            yield self.finding(plan, [plan.span(d.start, d.end)], deadline=d.year,
+                               start=start or "?", end=period.end or "?")
 
 
 @register
