@@ -102,3 +102,15 @@ def test_a_notice_goal_dated_before_its_issue_date(sentence, flagged):
             "某县人民政府办公室\n2018年12月6日\n")
     found = lint_plan(parse(text), select(["DT001"]))
     assert bool(found) is flagged
+
+
+def test_parallel_articles_are_no_duplicated_passage():
+    """Articles of a regulation worded in parallel share their boilerplate, with several others
+    too; a paragraph pasted twice is a copy."""
+    tail = "由县级以上人民政府主管部门责令限期改正，予以警告，可以处{n}万元以下的罚款；情节严重的，依法吊销许可证。"
+    articles = [f"第{k}条 {who}有下列行为之一的，" + tail.format(n=n) for k, who, n in
+                [("十", "服务机构", 10), ("十一", "从业人员", 5), ("十二", "检测机构", 8)]]
+    text = "\n".join(["第一章 法律责任", *articles])
+    assert lint_plan(parse(text), select(["ER007"])) == []
+    pasted = "\n".join(["第一章 法律责任", *articles, articles[0].split(" ", 1)[1]])
+    assert len(lint_plan(parse(pasted), select(["ER007"]))) >= 1

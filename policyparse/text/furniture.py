@@ -16,21 +16,21 @@ _NOT_WORDS = regex.compile(r"[\p{P}\p{S}\p{Z}\p{N}\s\p{Latin}]")
 
 
 @cache
-def _vocabulary() -> tuple[regex.Pattern, regex.Pattern, int]:
+def _vocabulary() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, int]:
     data = load_data("furniture.toml")
     strong = regex.compile(alternation(data["strong"]))
     words = regex.compile(alternation(data["words"]))
-    return strong, words, int(data["max_length"])
+    return strong, words, regex.compile(data["breadcrumb"]), int(data["max_length"])
 
 
 def is_furniture(line: str) -> bool:
-    """A bare URL, a short line with a strong marker (扫描二维码, 版权所有, ICP备…), or a short
-    line of furniture words with little else (``字号：大 中 小 打印 关闭``)."""
+    """A bare URL, a short line with a strong marker (扫描二维码, 版权所有, ICP备…), a breadcrumb
+    trail, or a short line of furniture words with little else (``字号：大 中 小 打印 关闭``)."""
     line = line.strip()
-    strong, words, max_length = _vocabulary()
+    strong, words, breadcrumb, max_length = _vocabulary()
     if not line or len(line) > max_length:
         return False
-    if _URL.match(line) or strong.search(line):
+    if _URL.match(line) or strong.search(line) or breadcrumb.match(line):
         return True
     hits = words.findall(line)
     if not hits:

@@ -206,6 +206,8 @@ class BrokenWord(Rule):
 
 
 _LINE_BREAK = regex.compile("\n")
+_WHOLE_LINE = 6  # a shorter line (附件, 联系人) says nothing when found inside another
+_SAME_PARAGRAPH = 0.95  # of a copied paragraph's text, the original repeats this
 
 
 @register
@@ -259,11 +261,28 @@ class DuplicatedPassage(Rule):
                 continue
             inside = Counter(own)
             # A shingle seen twice in the document and at least once outside this block.
-            repeated = sum(1 for s, n in inside.items() if counts[s] > n)
-            if inside and repeated >= 0.6 * len(inside):
-                if self._has_long_repeated_run(own, counts, inside):
-                    yield self.finding(plan, [plan.span(b.start, b.end)],
-                                       text=text[b.start:b.start + 20])
+            repeated = {s for s, n in inside.items() if counts[s] > n}
+            if inside and len(repeated) >= 0.6 * len(inside) and \
+                    self._has_long_repeated_run(own, counts, inside) and \
+                    self._is_a_copy(plan, b, repeated, len(inside)):
+                yield self.finding(plan, [plan.span(b.start, b.end)],
+                                   text=text[b.start:b.start + 20])
+
+    def _is_a_copy(self, plan: Plan, block, repeated: set[str], size: int) -> bool:
+        """A run-together copy holds other paragraphs whole, one after another (a notice, its
+        signature, the title); a copy of one paragraph repeats nearly all of it.  Two articles of
+        a regulation worded in parallel (专利代理机构有下列行为之一的… / 专利代理师有下列行为之一
+        的…) share a part, however many other articles repeat that part too."""
+        k, best, whole = self.shingle, 0, 0
+        mine = plan.text[block.start:block.end]
+        for other in plan.blocks:
+            if other is block or other.kind == "table":
+                continue
+            line = plan.text[other.start:other.end].strip()
+            best = max(best, len(repeated.intersection(line[i:i + k]
+                                                       for i in range(len(line) - k + 1))))
+            whole += len(line) >= _WHOLE_LINE and line in mine
+        return whole >= 2 or best >= _SAME_PARAGRAPH * size
 
     @staticmethod
     def _has_long_repeated_run(own: list[str], counts: Counter, inside: Counter) -> bool:
@@ -299,7 +318,7 @@ class RepeatedLine(Rule):
     category = "editor-residue"
     message = "同一行连续出现两次：“{text}”"
     message_en = "the same line twice in a row: “{text}”"
-    min_length = 8  # shorter lines (附件, 联系人) may stand twice by design
+    min_length = 4  # shorter lines (附件, 联系人) may stand twice by design
 
     def check(self, plan: Plan):
         previous = None
