@@ -183,6 +183,9 @@ def start_year(plan: Plan) -> int | None:
     return int(plan.meta.issued[:4]) if plan.meta.issued else None
 
 
+_LEVELS = "省市州盟县区旗镇乡"
+
+
 def own_names(region: str | None) -> tuple[str, ...]:
     """How the text names the plan's own place as a subject: the zone at the end of its region
     (示例经济技术开发区), else its deepest division (某县)."""
@@ -191,7 +194,11 @@ def own_names(region: str | None) -> tuple[str, ...]:
     hits = gazetteer().mentions(region)
     last_end = hits[-1][1] if hits else 0
     name = region[last_end:] or hits[-1][2]
-    return (name,) if len(name) >= 2 else ()
+    if len(name) < 2:
+        return ()
+    # 全州 in a prefecture's document, 全省 in a province's: "all of" its own level
+    level = name[-1]
+    return (name, f"全{level}") if level in _LEVELS and name != f"全{level}" else (name,)
 
 
 def _is_figure(text: str, q: Quantity, dates: tuple[DateMention, ...],

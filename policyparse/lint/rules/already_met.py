@@ -29,7 +29,7 @@ def reference(target: Target, facts: list[Fact], plan: Plan) -> list[Fact]:
 
     An indicator table's baseline (现状值 on the row of a 目标值) is the plan's official one: it
     is the reference for every goal of that measure and deadline.  Otherwise the latest figures
-    of the measure dated before the deadline are."""
+    of the measure dated before the deadline are, an undated one (the present) the latest."""
     mine = reported(facts, target)
     rows = {paragraph_of(plan, t) for t in plan.targets
             if measure(t) == measure(target) and t.deadline == target.deadline
@@ -37,8 +37,14 @@ def reference(target: Target, facts: list[Fact], plan: Plan) -> list[Fact]:
     row = [f for f in mine if paragraph_of(plan, f) in rows]
     if row or not mine:
         return row
-    latest = max(map(date_key, mine))
-    return [f for f in mine if date_key(f) == latest]
+    latest = max(map(_recency, mine))
+    return [f for f in mine if _recency(f) == latest]
+
+
+def _recency(fact: Fact) -> tuple[int, int]:
+    """How recent a reported figure is: one with no date (目前…已达) is the document's present,
+    later than any it dates."""
+    return date_key(fact) if fact.as_of else (10_000, 0)
 
 
 # A share named after what it counts: 高价值专利占比 is 高价值(发明)专利 among (发明)专利.
