@@ -103,9 +103,10 @@ def test_sections_by_heading_title():
 
 
 def test_own_names_of_a_region():
-    assert own_names("湖北省宜昌市宜都市") == ("宜都市",)
-    assert own_names("湖北省武汉市武汉经济技术开发区") == ("武汉经济技术开发区",)
-    assert own_names(None) == ()
+    assert own_names("湖北省宜昌市宜都市") == ("宜都市", "全市")
+    assert own_names("湖北省武汉市武汉经济技术开发区") == ("武汉经济技术开发区", "全区")
+    assert own_names("四川省阿坝藏族羌族自治州") == ("阿坝藏族羌族自治州", "全州")
+    assert own_names("全国") == ("全国",) and own_names(None) == ()
 
 
 def test_past_achievements_anywhere_are_facts():
