@@ -278,7 +278,9 @@ def _role(text: str, kind: Kind | None, q: Quantity, dates: tuple[DateMention, .
     no cue of a goal (达到, 新增, 建设, 以上, 确保, 下降, a range, a share, a time limit for a
     result) states neither (由规模、效益等5个方面构成), and without ``undated_goals`` (a regulation)
     only a dated figure is a goal."""
-    before = [d for d in dates if sentence <= d.start and d.end <= q.start and not d.comparison]
+    # 每年/年度 flag a figure as yearly: no date to tell its tense by (到2023年，年度…不少于1200件)
+    before = [d for d in dates if sentence <= d.start and d.end <= q.start and not d.comparison
+              and d.kind != "per-year"]
     tense = _tense(before[-1], start_year) if before else None
     if kind == "glossary":
         return "target" if tense == "future" else None
