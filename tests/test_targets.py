@@ -184,3 +184,11 @@ def test_corpus_rules_conditions_and_formulas_are_no_targets():
     limits = [(t.value, t.comparator) for t in yaopin.targets if t.unit == "年"]
     assert limits == [(1, "<="), (2, "range")]
     assert not any("入围生产企业" in t.source.text for t in yaopin.targets)  # …3家及以上的，采取…
+
+
+def test_a_yearly_metric_dated_by_its_sentence_is_a_goal_even_in_a_regulation():
+    """年度 qualifies the metric; the 到2023年 before it still dates the goal (a regulation's
+    figures are goals only when dated)."""
+    plan = parse("某州数据管理暂行办法\n第一章 总则\n第一条 为了规范管理，制定本办法。\n"
+                 "到2023年，年度专利授权量不少于1200件。\n")
+    assert [(t.value, t.deadline, t.per_year) for t in plan.targets] == [(1200, 2023, True)]

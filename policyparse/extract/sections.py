@@ -278,9 +278,10 @@ def _role(text: str, kind: Kind | None, q: Quantity, dates: tuple[DateMention, .
     no cue of a goal (达到, 新增, 建设, 以上, 确保, 下降, a range, a share, a time limit for a
     result) states neither (由规模、效益等5个方面构成), and without ``undated_goals`` (a regulation)
     only a dated figure is a goal."""
-    # 每年/年度 flag a figure as yearly: no date to tell its tense by (到2023年，年度…不少于1200件)
+    # 年度, 年增长 qualify the metric as yearly: no date to tell the figure's tense by (到2023年，
+    # 年度专利授权量不少于1200件); a clause's own 每年 does date it (以2020年…为基数，每年新增…).
     before = [d for d in dates if sentence <= d.start and d.end <= q.start and not d.comparison
-              and d.kind != "per-year"]
+              and not (d.kind == "per-year" and d.written.startswith("年"))]
     tense = _tense(before[-1], start_year) if before else None
     if kind == "glossary":
         return "target" if tense == "future" else None
