@@ -60,3 +60,10 @@ def test_a_repeat_and_a_missing_first_item_are_found():
     assert breaks("一、重点任务", "1.加强创造。正文。", "2.加强保护。正文。", "2.加强运用。正文。") == [
         ("2.加强运用。正", "2.加强保护。正")]
     assert breaks("一、重点任务", "2.加强保护。正文。", "3.加强运用。正文。") == [("2.加强保护。正",)]
+
+
+def test_a_chapter_numbered_in_other_numerals_is_out_of_style():
+    plan = parse("\n".join(["第一章 总则", "正文。", "第二章 管理", "正文。", "第3章 监督", "正文。",
+                            "第四章 附则", "正文。"]))
+    found = lint_plan(plan, select(["NU002"]))
+    assert [f.sources[0].text for f in found] == ["第3章 监督"]

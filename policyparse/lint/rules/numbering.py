@@ -145,7 +145,7 @@ def _excerpt(text: str) -> str:
 @register
 class NumberingFamily(Rule):
     """Flags a heading numbered in a different style from its siblings: ``3、`` among ``一、``
-    ``二、`` ``四、``, ``(2)`` among ``（一）`` ``（三）``.
+    ``二、`` ``四、``, ``(2)`` among ``（一）`` ``（三）``, ``第5章`` among ``第四章`` ``第六章``.
 
     为什么: the numbering style marks the level of a heading; a stray style makes a chapter look
     like a sub-item and breaks the document's hierarchy.
@@ -170,12 +170,15 @@ class NumberingFamily(Rule):
     message_en = "numbering style differs from its siblings: “{label}”, siblings use “{usual}”"
 
     def check(self, plan: Plan):
-        siblings: dict[tuple[int, str | None], list[tuple[str, str, Span]]] = defaultdict(list)
+        siblings: dict[tuple[int, str | None], list[tuple[tuple[str, str], str, Span]]] = \
+            defaultdict(list)
         for h in plan.headings:
             m = parse_marker(h.source.text)
             # 附件 and 专栏 stand beside numbered chapters by design
-            if m is not None and m.role in ("structural", "nesting"):
-                siblings[(h.level, h.parent)].append((m.family, m.label, h.source))
+            if m is not None and m.family not in _UNSEQUENCED:
+                # the numerals' script is part of the style: 第5章 among 第四章 第六章
+                script = "digits" if any(c.isdigit() for c in m.label) else "chinese"
+                siblings[(h.level, h.parent)].append(((m.family, script), m.label, h.source))
         for group in siblings.values():
             families = Counter(f for f, _, _ in group)
             if len(families) < 2:
