@@ -351,3 +351,59 @@ def test_one_count_given_two_values_is_a_conflict():
     text = ("某县工作方案（2018—2020年）\n一、工作目标\n到2020年，培训人员达到4600人次。\n"
             "二、重点任务\n1.加强培训。2020年底前，培训人员数量超过5520人次。\n")
     assert len(lint_plan(parse(text), select(["CF001"]))) == 1
+
+
+def _measures(body: str) -> str:
+    """A regulation with a dated goal, where a later article may restate it without a date."""
+    return ("某市科技创新券管理办法\n第一章 总则\n第一条 为规范科技创新券管理，制定本办法。\n"
+            "第二条 到2025年，科技创新券发放额度达到0.5亿元。\n第二章 管理\n" + body + "\n")
+
+
+@pytest.mark.parametrize("article, slips", [
+    ("第八条 市财政安排的科技创新券发放额度不低于500万元。", 1),  # 0.5亿 is 5000万
+    ("第八条 市财政安排的科技创新券发放额度不低于5000万元。", 0),
+    ("第八条 市财政每年安排的科技创新券发放额度不低于500万元。", 0),  # ten years of it
+    ("第八条 2021年科技创新券发放额度不低于500万元。", 0),  # its own date
+    ("第八条 对科技创新券发放额度达到500万元以上的单位给予奖励。", 0),  # a threshold
+])
+def test_an_undated_restatement_is_checked_for_a_unit_slip(article, slips):
+    """A rule-like article of a regulation restates the dated goal without a date; the
+    extractor keeps no figure for it, yet its unit must agree with the goal's."""
+    found = lint_plan(parse(_measures(article)), select(["UN001"]))
+    assert len(found) == slips
+    assert all("10倍" in f.message and "500万元" in f.message for f in found)
+
+
+def test_an_undated_goal_of_the_same_unit_is_no_unit_slip():
+    """2个 by 2020 and 20个 undated differ tenfold, but in one unit: a conflict, not a slip."""
+    text = ("某县工作方案（2018—2020年）\n一、工作目标\n到2020年，建设示范基地2个。\n"
+            "二、重点任务\n加强建设。建设示范基地20个。\n")
+    assert lint_plan(parse(text), select(["UN001"])) == []
+
+
+@pytest.mark.parametrize("rate, wrong", [("增长80%", True), ("增长50%", False),
+                                         ("年均增长11%", False)])
+def test_growth_from_a_dated_base(rate, wrong):
+    """由2016年底的12座 … 到2020年的18座: the base carries its own date before its figure."""
+    text = f"某县污水治理工作方案\n污水处理厂由2016年底的12座增加到2020年的18座，{rate}。\n"
+    assert len(lint_plan(parse(text), select(["AR002"]))) == wrong
+
+
+@pytest.mark.parametrize("share, wrong", [("占比70%", True), ("占比80%", False)])
+def test_share_of_a_count_of_townships(share, wrong):
+    """45家乡镇卫生院 is a count of 家 (乡镇 after it is no 家乡)."""
+    text = f"某县卫生工作方案\n全县45家乡镇卫生院中，已有36家完成标准化建设，{share}。\n"
+    assert len(lint_plan(parse(text), select(["AR003"]))) == wrong
+
+
+@pytest.mark.parametrize("sentence, wrong", [
+    ("全县累计建成污水处理站120座，其中乡镇站58座、村级站40座。", True),  # 98 of 120
+    ("全县累计建成污水处理站120座，其中乡镇站58座、村级站62座。", False),
+    ("全县累计建成污水处理站120座，其中乡镇站30座、村级站40座。", False),  # some picked out
+    ("全县建成污水处理站120座，其中乡镇站58座、村级站40座。", False),  # not stated as a total
+])
+def test_a_breakdown_that_falls_short_of_its_total(sentence, wrong):
+    """After a total stated as such (累计, 共), parts making up most of it are its breakdown and
+    must make up all of it."""
+    text = f"某县污水治理工作方案\n一、工作基础\n{sentence}\n"
+    assert len(lint_plan(parse(text), select(["AR001"]))) == wrong

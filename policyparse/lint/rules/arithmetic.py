@@ -16,7 +16,7 @@ from functools import cache
 
 import regex
 
-from ...text.clauses import sentence_bounds
+from ...text.clauses import clause_bounds, sentence_bounds
 from ...data import alternation
 from ...extract.numbers import Quantity, find_quantities
 from ...extract.units import ARITHMETIC, vocabulary
@@ -30,6 +30,12 @@ from .figures import (PER_CAPITA, Cite, date_key, family, groups, half_unit, in_
 _PARTS = regex.compile(r"其中")
 # Parts listed first and then summed (A件、B件，合计C件): unlike 其中, such a list is complete.
 _TOTAL = regex.compile(r"合计|总计|共计")
+# A figure stated as a total (共完成…, 累计…, 合计…; not 公共, 共同, 共享, 共建): the 其中 after it
+# breaks the total down rather than picking out some of it.
+_GRAND = regex.compile(r"(?<!公)共(?![同享建治性识有])|累计|合计|总计")
+BREAKDOWN_COVER = Decimal("0.75")
+"""The least share of a stated total that the parts after its 其中 must make up to be read as
+its breakdown: a few parts picked out of a total (其中下达裁决决定9件) cover less."""
 
 
 # The sum, growth and share checks read the sentences with 其中 (a total and its parts) or a
@@ -70,6 +76,9 @@ class SumMismatch(Rule):
     after 合计/总计/共计 the list is complete, so the sum must match), and a goal for a stock that
     does not follow from the reported baseline plus the goal for what is to be added (420件 now,
     新增1,000件, yet 达到600件).
+
+    The parts after 其中 may also fall short of a total stated as such (共完成, 累计) while making
+    up most of it: such a list is the total's breakdown, not a few parts picked out of it.
 
     为什么: totals are what readers quote; when the parts or the increment do not add up, one of
     the figures is wrong and every later report that uses it inherits the error.
@@ -117,11 +126,18 @@ class SumMismatch(Rule):
             if len(parts) < 2:
                 continue
             low = sum((rounding(q)[0] for q in parts), Decimal(0))
-            if low > rounding(total)[1]:
-                shown = "+".join(q.written for q in parts)
+            high = sum((rounding(q)[1] for q in parts), Decimal(0))
+            t_low, t_high = rounding(total)
+            shown = "+".join(q.written for q in parts)
+            if low > t_high:
                 yield self.finding(plan, [plan.span(total.start, parts[-1].end)], evidence=(
                     f"{shown}超过总数{total.written}" if zh
                     else f"{shown} exceeds the total {total.written}"))
+            elif not summed and BREAKDOWN_COVER * t_low <= high < t_low and \
+                    _stated_total(text, total.start - start, total.end - start):
+                yield self.finding(plan, [plan.span(total.start, parts[-1].end)], evidence=(
+                    f"{shown}={_about(low, high)}，少于总数{total.written}" if zh else
+                    f"{shown} makes {plain(low)}, short of the total {total.written}"))
 
     def _summed(self, plan: Plan):
         """A list of parts followed by their sum (合计/总计/共计): the sum must match."""
@@ -145,8 +161,7 @@ class SumMismatch(Rule):
             if low > t_high or high < t_low:
                 shown = "+".join(q.written for q in parts)
                 yield self.finding(plan, [plan.span(parts[0].start, total.end)], evidence=(
-                    f"{shown}={plain(low) if low == high else '约' + plain(low)}，"
-                    f"而合计为{total.written}" if self.lang == "zh" else
+                    f"{shown}={_about(low, high)}，而合计为{total.written}" if self.lang == "zh" else
                     f"{shown} makes {plain(low)}, but the stated sum is {total.written}"))
 
     def _increments(self, plan: Plan):
@@ -174,6 +189,16 @@ class SumMismatch(Rule):
                         f"{plain(expected)}, but the goal is {shown}"))
 
 
+def _about(low: Decimal, high: Decimal) -> str:
+    """A sum of rounded parts: 98, or 约98.1 when the parts' rounding leaves it open."""
+    return plain(low) if low == high else "约" + plain(low)
+
+
+def _stated_total(text: str, start: int, end: int) -> bool:
+    """The figure's clause says it is a total: 共完成培训1,200人次, 累计投入资金2,000万元."""
+    return _GRAND.search(text, clause_bounds(text, start, end)[0], start) is not None
+
+
 def _latest(facts: list[Fact], target: Target) -> Fact | None:
     return max(reported(facts, target), key=date_key, default=None)
 
@@ -182,6 +207,9 @@ def _latest(facts: list[Fact], target: Target) -> Fact | None:
 
 _CHANGE = regex.compile(r"(?P<up>增长|增加|提高|提升|上升|增幅为?)|(?P<down>下降|减少|降低|降幅为?)")
 _BASE = regex.compile(r"(?:比|较|由|从)")
+_ANNUAL = regex.compile(r"年均|每年|平均")
+# The base's own date between the marker and its figure: 由2019年的106个, 从2020年底的52项.
+_BASE_DATED = regex.compile(_BASE.pattern + r"(?:[0-9]{4}年(?:[0-9]{1,2}月)?(?:底|末)?的?)?$")
 
 
 @register
@@ -213,8 +241,8 @@ class GrowthMismatch(Rule):
                 if rate.unit_family != "percent":
                     continue
                 change = _CHANGE.search(text, max(0, rate.start - start - 4), rate.start - start)
-                if not change:
-                    continue
+                if not change or _ANNUAL.search(text, max(0, change.start() - 3), change.start()):
+                    continue  # 年均增长12%: a yearly rate, not the change between the two
                 pair = self._pair(text, start, quantities[:k])
                 if pair is None:
                     continue
@@ -245,8 +273,8 @@ class GrowthMismatch(Rule):
         if _BASE.search(text, max(0, b.start - start - 10), b.start - start) and \
                 not _BASE.search(text, a.end - start, max(a.end - start, b.start - start - 10)):
             return b, a  # 40件，比2016年的总量27件增长48.1%
-        if _BASE.search(text, max(0, a.start - start - 3), a.start - start):
-            return a, b  # 由27件增长到40件，增长48.1%
+        if _BASE_DATED.search(text, max(0, a.start - start - 16), a.start - start):
+            return a, b  # 由27件增长到40件，增长48.1%; 由2019年的27件增加到2024年的40件
         return None
 
     @staticmethod

@@ -135,11 +135,16 @@ def overlap(a: Item, b: Item, slack: Decimal = Decimal(0)) -> bool:
 
 def ratio_is_power_of_ten(a: Item, b: Item) -> bool:
     """``5亿元`` against ``5万元``: the same digits in a unit a power of ten apart."""
-    x, y = sorted((abs(value(a)), abs(value(b))))
+    return power_of_ten(value(a), value(b)) is not None
+
+
+def power_of_ten(x: Decimal, y: Decimal) -> Decimal | None:
+    """The factor between two amounts in base units when it is a power of ten (10 to 10¹²)."""
+    x, y = sorted((abs(x), abs(y)))
     if not x or same(x, y):
-        return False
+        return None
     r = ARITHMETIC.divide(y, x)
-    return any(same(r, Decimal(10) ** k) for k in range(1, 13))
+    return next((Decimal(10) ** k for k in range(1, 13) if same(r, Decimal(10) ** k)), None)
 
 
 def when(item: Item) -> tuple[int, int | None] | None:
