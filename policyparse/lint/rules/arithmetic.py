@@ -35,7 +35,7 @@ _TOTAL = regex.compile(r"合计|总计|共计")
 _GRAND = regex.compile(r"(?<!公)共(?![同享建治性识有])|累计|合计|总计")
 BREAKDOWN_COVER = Decimal("0.75")
 """The least share of a stated total that the parts after its 其中 must make up to be read as
-its breakdown: a few parts picked out of a total (其中下达裁决决定9件) cover less."""
+its breakdown: a few parts picked out of a total (其中办结投诉举报7件) cover less."""
 
 
 # The sum, growth and share checks read the sentences with 其中 (a total and its parts) or a

@@ -271,8 +271,8 @@ class DuplicatedPassage(Rule):
     def _is_a_copy(self, plan: Plan, block, repeated: set[str], size: int) -> bool:
         """A run-together copy holds other paragraphs whole, one after another (a notice, its
         signature, the title); a copy of one paragraph repeats nearly all of it.  Two articles of
-        a regulation worded in parallel (专利代理机构有下列行为之一的… / 专利代理师有下列行为之一
-        的…) share a part, however many other articles repeat that part too."""
+        a regulation worded in parallel (检测机构有下列情形的… / 检测人员有下列情形的…) share a
+        part, however many other articles repeat that part too."""
         k, best, whole = self.shingle, 0, 0
         mine = plan.text[block.start:block.end]
         for other in plan.blocks:
