@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import PolicyParseError, UsageError
+from .files import check_outputs, write_atomic
 from .model import Finding, Plan
 
 if TYPE_CHECKING:
@@ -88,7 +89,9 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     if args.annotate:
         from .report.docx import annotate, annotation_targets
 
-        targets = annotation_targets(args.files, args.annotate)
+        targets = annotation_targets(args.files, args.annotate, force=args.force)
+    if args.write_baseline:
+        check_outputs([args.write_baseline], args.files)
     plans, paths, failed = _parse_all(args)
     if args.write_baseline:
         findings = lint_plans(plans, policy.rules, lang=policy.lang)
@@ -146,27 +149,29 @@ def _policy(args: argparse.Namespace) -> LintPolicy:
 
 def _parse_all(args: argparse.Namespace) -> tuple[list[Plan], dict[str, str], bool]:
     """The plans of ``args.files``, their paths by document name, and whether any file failed
-    (each failure is reported in one line and the others still count)."""
+    (each failure is reported in one line and the others still count).  Documents are named by
+    the path as given, so that two files of one name in two folders stay apart."""
     from .pipeline import parse
 
     plans, paths, failed = [], {}, False
     for path in args.files:
         try:
-            plan = parse(path, **_reading(args))
+            plan = parse(Path(path), **_reading(args))
         except PolicyParseError as err:
             _error(err, args.debug)
             failed = True
             continue
+        plan.document = path
         plans.append(plan)
-        paths[plan.document] = path
+        paths[path] = path
     return plans, paths, failed
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .batch.store import write_atomic
     from .report.html import render
 
     policy = _policy(args)  # an unknown selector fails before any work is done
+    check_outputs([args.html], args.files)
     plans, _, failed = _parse_all(args)
     if not plans:
         return 2
@@ -307,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--annotate", metavar="PATH",
                     help="also write a .docx copy with a Word comment per finding (several "
                     "inputs: an existing directory, gets <stem>.reviewed.docx each)")
+    sl.add_argument("--force", action="store_true",
+                    help="with --annotate: replace copies that exist already")
     _reading_options(sl)
     sl.set_defaults(func=_cmd_lint)
 

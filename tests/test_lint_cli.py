@@ -74,7 +74,7 @@ def test_json_format_is_the_documented_contract(capsys, no_config):
     codes = {r.code for r in all_rules()}
     for f in findings:
         assert set(f) >= {"code", "category", "severity", "message", "document", "sources"}
-        assert f["code"] in codes and f["document"] == "000_8b7cc7afb4aa70ed.docx"
+        assert f["code"] in codes and f["document"] == DOCX_000  # the path as given
         for s in f["sources"]:
             assert {"text", "start", "end", "line"} <= set(s)
     schema = json.loads((CORPUS.parent / "schemas" / "finding.schema.json").read_text())

@@ -282,7 +282,7 @@ def test_cli_writes_the_copy_and_refuses_the_input(tmp_path, capsys):
     assert main(["lint", str(src), "--annotate", str(src)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
-    assert "refusing to overwrite" in captured.err and _sha(src) == before
+    assert "refusing to write over an input" in captured.err and _sha(src) == before
 
 
 def test_cli_several_inputs_need_a_directory(tmp_path, capsys):
@@ -298,3 +298,31 @@ def test_output_must_be_a_docx(tmp_path):
     plan = policyparse.parse(seed(D004))
     with pytest.raises(UsageError, match="must be a .docx"):
         annotate(plan, [], tmp_path / "plan.txt", source_path=seed(D004))
+
+
+def test_no_command_writes_over_its_inputs_or_its_own_outputs(tmp_path, capsys):
+    """report --html and --write-baseline never replace an input; --annotate copies are unique
+    per input path, never an input, and replace an existing copy only with --force."""
+    plan = tmp_path / "plan.txt"
+    shutil.copy(seed(D004), plan)
+    before = _sha(plan)
+    assert main(["report", str(plan), "--html", str(plan)]) == 2
+    assert main(["lint", str(plan), "--write-baseline", str(plan)]) == 2
+    assert _sha(plan) == before and "refusing to write over an input" in capsys.readouterr().err
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(_docx(D004), tmp_path / folder / "plan.docx")
+    rev = tmp_path / "rev"
+    rev.mkdir()
+    inputs = [str(tmp_path / "x" / "plan.docx"), str(tmp_path / "y" / "plan.docx")]
+    assert main(["lint", *inputs, "--annotate", str(rev)]) == 1
+    assert sorted(os.listdir(rev)) == ["x-plan-docx.reviewed.docx", "y-plan-docx.reviewed.docx"]
+    capsys.readouterr()
+    assert main(["lint", *inputs, "--annotate", str(rev)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main(["lint", *inputs, "--annotate", str(rev), "--force"]) == 1
+    reviewed = tmp_path / "x" / "plan.reviewed.docx"
+    shutil.copy(_docx(D004), reviewed)
+    kept = _sha(reviewed)
+    assert main(["lint", inputs[0], str(reviewed), "--annotate", str(tmp_path / "x")]) == 2
+    assert _sha(reviewed) == kept  # an editor's reviewed copy is an input: never replaced

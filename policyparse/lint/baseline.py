@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import UsageError
+from ..files import write_atomic
 from ..model import Finding
 
 VERSION = 1
@@ -30,7 +31,7 @@ def write(path: str | Path, findings: Iterable[Finding]) -> int:
                                        "excerpt": f.sources[0].text[:60] if f.sources else ""}
                       for f in findings}.items())
     data = {"version": VERSION, "findings": [{"fingerprint": k, **v} for k, v in entries]}
-    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_atomic(Path(path), json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return len(entries)
 
 

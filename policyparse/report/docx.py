@@ -32,7 +32,7 @@ from docx.oxml.parser import OxmlElement
 from docx.text.run import Run
 from lxml import etree
 
-from ..batch.store import atomic_path
+from ..files import atomic_path, check_outputs
 from ..errors import CorruptDocument, UsageError
 from ..load.docx import Source, descend, text_sources
 from ..load.numbering import W
@@ -92,30 +92,41 @@ def annotate(plan: Plan, findings: Sequence[Finding], out_path: str | os.PathLik
     return written
 
 
-def annotation_targets(inputs: Sequence[str], target: str) -> dict[str, Path]:
+def annotation_targets(inputs: Sequence[str], target: str, *, force: bool = False
+                       ) -> dict[str, Path]:
     """Where ``lint --annotate TARGET`` writes each input's copy: TARGET for a single input
     that is not a directory; else TARGET must be a directory and gets ``<stem>.reviewed.docx``
-    per input (``<stem>-<ext>.reviewed.docx`` when two inputs share a stem)."""
+    per input (``<stem>-<ext>`` when two inputs share a stem, ``<folder>-<stem>-<ext>`` when they
+    share that too).  No copy may be an input or another copy, nor replace an existing file
+    without ``force``."""
     out = Path(target)
     if out.is_dir():
-        stems = Counter(Path(i).stem for i in inputs)
-        targets = {i: out / (f"{p.stem}-{p.suffix.lstrip('.')}" if stems[p.stem] > 1 else p.stem)
-                   for i in inputs for p in [Path(i)]}
-        targets = {i: t.with_name(t.name + ".reviewed.docx") for i, t in targets.items()}
+        paths = [Path(i) for i in inputs]
+        names = [p.stem for p in paths]
+        for widen in (lambda p: f"{p.stem}-{p.suffix.lstrip('.')}",
+                      lambda p: f"{p.parent.name}-{p.stem}-{p.suffix.lstrip('.')}"):
+            repeated = {n for n in names if names.count(n) > 1}
+            names = [widen(p) if n in repeated else n for p, n in zip(paths, names)]
+        targets = {i: out / f"{n}.reviewed.docx" for i, n in zip(inputs, names)}
     elif len(inputs) > 1:
         raise UsageError(target, "with several input files --annotate takes an existing directory")
     else:
         targets = {inputs[0]: out}
-    for i, t in targets.items():
-        _check_target(Path(i), t)
+    for t in targets.values():
+        if t.suffix.lower() != ".docx":
+            raise UsageError(str(t), "the annotated copy must be a .docx file")
+    check_outputs(targets.values(), inputs)
+    if not force:
+        existing = [str(t) for t in targets.values() if t.exists()]
+        if existing:
+            raise UsageError(existing[0], "exists; --force replaces it")
     return targets
 
 
 def _check_target(source: Path, out: Path) -> None:
     if out.suffix.lower() != ".docx":
         raise UsageError(str(out), "the annotated copy must be a .docx file")
-    if out.exists() and source.exists() and os.path.samefile(source, out):
-        raise UsageError(str(out), "refusing to overwrite the input document")
+    check_outputs([out], [source])
 
 
 def _open(path: Path) -> WordDocument:
