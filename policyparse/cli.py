@@ -104,11 +104,11 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     if args.format == "json":
         from .report.json import render as render_json
 
-        print(render_json(findings))
+        print(render_json(findings, failed))
     elif args.format == "sarif":
         from .report.sarif import render as render_sarif
 
-        print(render_sarif(findings, by_doc, paths))
+        print(render_sarif(findings, by_doc, paths, failed))
     elif args.format == "github":
         from .report.github import render as render_github
 
@@ -147,19 +147,20 @@ def _policy(args: argparse.Namespace) -> LintPolicy:
     return policy
 
 
-def _parse_all(args: argparse.Namespace) -> tuple[list[Plan], dict[str, str], bool]:
-    """The plans of ``args.files``, their paths by document name, and whether any file failed
-    (each failure is reported in one line and the others still count).  Documents are named by
-    the path as given, so that two files of one name in two folders stay apart."""
+def _parse_all(args: argparse.Namespace
+               ) -> tuple[list[Plan], dict[str, str], list[tuple[str, PolicyParseError]]]:
+    """The plans of ``args.files``, their paths by document name, and the files that could not
+    be read (each reported in one line; the others still count).  Documents are named by the
+    path as given, so that two files of one name in two folders stay apart."""
     from .pipeline import parse
 
-    plans, paths, failed = [], {}, False
+    plans, paths, failed = [], {}, []
     for path in args.files:
         try:
             plan = parse(Path(path), **_reading(args))
         except PolicyParseError as err:
             _error(err, args.debug)
-            failed = True
+            failed.append((path, err))
             continue
         plan.document = path
         plans.append(plan)

@@ -257,3 +257,24 @@ def test_info_hints_alone_do_not_fail_unless_fail_on_says_so(capsys, no_config):
     (no_config / "pyproject.toml").write_text('[tool.policyparse]\nfail-on = "loud"\n')
     status, _, err = lint(capsys, TXT_000)
     assert status == 2 and "fail-on" in err
+
+
+def test_machine_readable_output_carries_every_inputs_outcome(capsys, no_config, tmp_path):
+    """A file that cannot be read is in the JSON ``errors`` and in SARIF's tool execution
+    notifications, not only on stderr; SARIF names files by URI references."""
+    bad = tmp_path / "plan#1 100%.docx"
+    bad.write_bytes(b"not a zip")
+    status, out, _ = lint(capsys, TXT_000, str(bad), "--format", "json")
+    report = json.loads(out)
+    assert status == 2 and report["findings"]
+    assert report["errors"] == [{"document": str(bad), "kind": "CorruptDocument",
+                                 "message": report["errors"][0]["message"]}]
+    assert "named as Word (.docx)" in report["errors"][0]["message"]
+    status, out, _ = lint(capsys, TXT_000, str(bad), "--format", "sarif")
+    log = json.loads(out)
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    uri = note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert note["descriptor"]["id"] == "CorruptDocument" and uri.endswith("plan%231%20100%25.docx")

@@ -1,11 +1,15 @@
-"""SARIF 2.1.0: one run, the rules from the registry, regions in Unicode code points."""
+"""SARIF 2.1.0: one run, the rules from the registry, regions in Unicode code points, and each
+input that could not be read as a tool execution notification (so code scanning shows it)."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
+from urllib.parse import quote
 
 from .. import __version__
+from ..errors import PolicyParseError
 from ..lint.baseline import fingerprint
 from ..lint.registry import all_rules
 from ..model import Finding, Plan, Span
@@ -15,6 +19,11 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
+def uri(path: str) -> str:
+    """A path as a URI reference: ``plan#1 100%.txt`` → ``plan%231%20100%25.txt``."""
+    return quote(path.replace(os.sep, "/"))
+
+
 def _location(plan: Plan | None, path: str, span: Span) -> dict:
     line, col = location(plan, span)
     end_line, end_col = line, col + len(span.text)
@@ -22,14 +31,14 @@ def _location(plan: Plan | None, path: str, span: Span) -> dict:
         end_line = line + span.text.count("\n")
         end_col = len(span.text) - span.text.rfind("\n")
     return {"physicalLocation": {
-        "artifactLocation": {"uri": path},
+        "artifactLocation": {"uri": uri(path)},
         "region": {"startLine": line, "startColumn": col, "endLine": end_line,
                    "endColumn": end_col, "charOffset": span.start, "charLength": len(span.text),
                    "snippet": {"text": span.text}}}}
 
 
-def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mapping[str, str]
-           ) -> str:
+def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mapping[str, str],
+           errors: Sequence[tuple[str, PolicyParseError]] = ()) -> str:
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
@@ -55,7 +64,13 @@ def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mappin
                          "help": {"text": r.doc()},
                          "defaultConfiguration": {"level": _LEVEL[r.severity]},
                          "properties": {"category": r.category}} for r in rules]}
+    notifications = [{"level": "error", "message": {"text": err.line()},
+                      "descriptor": {"id": err.kind},
+                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(path)}}}]}
+                     for path, err in errors]
+    invocation = {"executionSuccessful": not errors,
+                  "toolExecutionNotifications": notifications}
     sarif = {"$schema": SCHEMA, "version": "2.1.0",
-             "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
-                       "results": results}]}
+             "runs": [{"tool": {"driver": driver}, "invocations": [invocation],
+                       "columnKind": "unicodeCodePoints", "results": results}]}
     return json.dumps(sarif, ensure_ascii=False, indent=2)
