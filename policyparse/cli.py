@@ -33,7 +33,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
-            plan = parse(path, pipeline=pipeline, **_reading(args))
+            plan = parse(Path(path), pipeline=pipeline, **_reading(args))
         except PolicyParseError as err:
             _error(err, args.debug)
             status = 2
@@ -222,7 +222,7 @@ def _cmd_agencies(args: argparse.Namespace) -> int:
     plans, status = [], 0
     for path in args.files:
         try:
-            plans.append(parse(path, **_reading(args)))
+            plans.append(parse(Path(path), **_reading(args)))
         except PolicyParseError as err:
             _error(err, args.debug)
             status = 2
@@ -254,7 +254,7 @@ def _usage(message: str) -> int:
 
 def _reading_options(sp: argparse.ArgumentParser) -> None:
     """Options of every command that reads documents."""
-    sp.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+    sp.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
                     help="per-document time limit (0: none; default 120)")
     sp.add_argument("--convert", action="store_true",
                     help="convert legacy .doc/.wps, RTF and OpenDocument files with LibreOffice")
@@ -275,6 +275,16 @@ def _finding_options(sp: argparse.ArgumentParser) -> None:
 
 def _reading(args: argparse.Namespace) -> dict:
     return {"timeout": args.timeout or None, "convert": args.convert}
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a number of seconds ≥ 0, got {value!r}")
+    return seconds
 
 
 def _positive_int(value: str) -> int:
@@ -348,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--engine", choices=("local", "dask"), default="local")
     sb.add_argument("--scheduler", metavar="ADDRESS",
                     help="with --engine dask: join this cluster instead of starting one")
-    sb.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+    sb.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
                     help="per-document time limit (0: none; default 120)")
     sb.add_argument("--force", action="store_true", help="redo documents already done")
     sb.add_argument("--quiet", action="store_true", help="no progress output")

@@ -408,3 +408,22 @@ def test_an_existing_path_is_read_whatever_its_name_holds(tmp_path):
     deep = long_dir / ("计" * 80 + ".txt")
     deep.write_text("一、总体要求\n", encoding="utf-8")
     assert len(str(deep)) >= 160 and policyparse.parse(str(deep)).headings
+
+
+def test_links_pipes_and_bad_limits_give_one_line_errors(tmp_path, capsys):
+    """A loop of symbolic links, a dangling link and a FIFO are errors naming the file (a FIFO is
+    never opened, so nothing waits for a writer); a negative time limit is a usage error."""
+    from policyparse.cli import main
+
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nothing.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    for name, says in (("a", "symbolic links"), ("gone.txt", "no such file"),
+                       ("pipe.txt", "not a regular file")):
+        assert main(["parse", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and says in err[0] and name in err[0]
+    with pytest.raises(SystemExit) as exit_:
+        main(["parse", str(tmp_path / "a"), "--timeout", "-5"])
+    assert exit_.value.code == 2 and "seconds ≥ 0" in capsys.readouterr().err

@@ -527,3 +527,18 @@ def test_zip_bombs_are_refused_before_inflating(monkeypatch):
     monkeypatch.setattr(docx_loader, "MAX_MEMBERS", 5)
     with pytest.raises(TooLarge, match="members"):
         load_docx(_docx(_p(_r("x")), parts={k: "<x/>" for k in "abcdef"}), "many.docx")
+
+
+@pytest.mark.parametrize(("fmt", "start", "text"), [
+    ("chineseCountingThousand", 10 ** 30, "%1、"),  # cn2an: 超出数据范围
+    ("upperRoman", int("9" * 4000), "%1."),          # 4,000 digits: a Roman numeral without end
+    ("decimal", 1, "%1" * 200_000),                  # a label text of 400,000 characters
+])
+def test_absurd_numbering_falls_back_to_the_text(fmt, start, text):
+    """List numbers past Word's limit and label texts of no real length are not rendered: the
+    paragraph keeps its text, with a numbering-fallback diagnostic, never an exception."""
+    body = _p(_r("指导思想"), '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>')
+    numbering = _wrap("numbering", _abstract(1, _lvl(0, fmt, text, start=start)) + _num(1, 1))
+    doc = _load(body, parts={"numbering": numbering})
+    assert doc.text == "指导思想"
+    assert [d.kind for d in doc.diagnostics] == ["numbering-fallback"]

@@ -7,6 +7,7 @@ chooses by content (see :mod:`.sniff`), never by the file name.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from ..errors import CorruptDocument, PolicyParseError, TooLarge
@@ -94,16 +95,20 @@ def _looks_like_path(s: str) -> bool:
 def _read(path: str, max_bytes: int) -> bytes:
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise TooLarge(path, f"{size:,} bytes exceeds the limit of {max_bytes:,}")
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise PolicyParseError(path, "is a directory, not a file")
+        if not stat.S_ISREG(st.st_mode):  # reading a FIFO would wait for a writer forever
+            raise PolicyParseError(path, "not a regular file (a pipe, device or socket)")
+        if st.st_size > max_bytes:
+            raise TooLarge(path, f"{st.st_size:,} bytes exceeds the limit of {max_bytes:,}")
         return p.read_bytes()
     except FileNotFoundError:
-        raise PolicyParseError(path, "no such file") from None
-    except IsADirectoryError:
-        raise PolicyParseError(path, "is a directory, not a file") from None
+        raise PolicyParseError(path, "no such file (or a link to nothing)") from None
     except PermissionError:
         raise PolicyParseError(path, "permission denied") from None
+    except OSError as err:  # a loop of symbolic links, a name too long, an I/O error
+        raise PolicyParseError(path, f"cannot be read ({err.strerror or err})") from None
 
 
 __all__ = ["Document", "DocumentBuilder", "load", "load_bytes", "source_name"]

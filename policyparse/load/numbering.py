@@ -20,6 +20,10 @@ from lxml import etree
 from ..text.numerals import TO_FULL_WIDTH
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Word numbers a list up to 32767 and its label texts are a few characters long; a file that says
+# more is broken or hostile, and rendering it would build labels without end (10^12 in Roman).
+MAX_LIST_NUMBER = 32767
+MAX_LEVEL_TEXT = 64
 _VAL = W + "val"
 _LEVELS = 9
 _PLACEHOLDER = regex.compile(r"%([1-9])")
@@ -198,6 +202,12 @@ class Numbering:
                 counters[deeper] = None
         if level.fmt == "bullet":
             return None
+        if any(c is not None and not 0 <= c <= MAX_LIST_NUMBER for c in counters):
+            raise UndefinedNumbering(f"list {num_id} counts past Word's limit of "
+                                     f"{MAX_LIST_NUMBER}")
+        if len(level.text or "") > MAX_LEVEL_TEXT:
+            raise UndefinedNumbering(f"list {num_id} level {ilvl} has a label text of "
+                                     f"{len(level.text):,} characters")
         return self._render(level, num, counters)
 
     def level_of_style(self, num_id: str, style_id: str) -> int | None:
