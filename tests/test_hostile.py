@@ -419,7 +419,7 @@ def test_links_pipes_and_bad_limits_give_one_line_errors(tmp_path, capsys):
     (tmp_path / "b").symlink_to(tmp_path / "a")
     (tmp_path / "gone.txt").symlink_to(tmp_path / "nothing.txt")
     os.mkfifo(tmp_path / "pipe.txt")
-    for name, says in (("a", "symbolic links"), ("gone.txt", "no such file"),
+    for name, says in (("a", "symbolic links"), ("gone.txt", "a link to a file that does not exist"),
                        ("pipe.txt", "not a regular file")):
         assert main(["parse", str(tmp_path / name)]) == 2
         err = capsys.readouterr().err.strip().splitlines()

@@ -104,7 +104,8 @@ def _read(path: str, max_bytes: int) -> bytes:
             raise TooLarge(path, f"{st.st_size:,} bytes exceeds the limit of {max_bytes:,}")
         return p.read_bytes()
     except FileNotFoundError:
-        raise PolicyParseError(path, "no such file (or a link to nothing)") from None
+        what = "a link to a file that does not exist" if p.is_symlink() else "no such file"
+        raise PolicyParseError(path, what) from None
     except PermissionError:
         raise PolicyParseError(path, "permission denied") from None
     except OSError as err:  # a loop of symbolic links, a name too long, an I/O error
