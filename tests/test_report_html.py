@@ -318,3 +318,12 @@ def test_in_chromium_screenshot(report_file, tmp_path):
     head = shot.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", head[16:24]) == (1400, 1000)
     print(f"screenshot: {shot}")
+
+
+def test_invisible_controls_are_shown_not_obeyed(tmp_path):
+    """A right-to-left override in a plan must not turn the report around: it is named."""
+    from policyparse.report.html import render
+
+    text = "一、总体要求\n到2025年，全县专利达到XX件\u202e反转。\n"
+    html = render([policyparse.parse(text)], policyparse.lint(text))
+    assert "\u202e" not in html and "⟨U+202E⟩" in html

@@ -37,7 +37,7 @@ from ..errors import CorruptDocument, UsageError
 from ..load.docx import Source, descend, text_sources
 from ..load.numbering import W
 from ..model import Block, Finding, Plan, Span
-from . import location
+from . import location, visible
 from .text import excerpt
 
 AUTHOR, INITIALS = "policyparse", "PP"
@@ -147,7 +147,11 @@ def _save(doc: WordDocument, out: Path) -> None:
 
 def _comment_text(plan: Plan, f: Finding, span: Span) -> str:
     """``CODE [category] message``, then the finding's other places (the other side of a
-    conflict) by paragraph (docx) or line, with a quote."""
+    conflict) by paragraph (docx) or line, with a quote; invisible controls shown."""
+    return visible(_comment(plan, f, span))
+
+
+def _comment(plan: Plan, f: Finding, span: Span) -> str:
     text = f"{f.code} [{f.category}] {f.message}"
     if f.document != plan.document:  # a finding about the other document, citing this place
         text = f"{f.code} [{f.category}] {Path(f.document).name}：{f.message}"

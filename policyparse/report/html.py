@@ -12,12 +12,17 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape as _html_escape
 from itertools import groupby
 
 from ..model import Block, Finding, Plan, Span, Target
-from . import location
+from . import location, visible
 from .text import excerpt
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, with invisible controls shown (:func:`..report.visible`)."""
+    return _html_escape(visible(text))
 
 KINDS = {"task": "任务 task", "target": "目标 target", "owner": "单位 owner",
          "finding": "问题 finding"}
