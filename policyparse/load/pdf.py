@@ -46,8 +46,10 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _TAB = 1.0  # a gap wider than this many ems is a tab stop, never justification
 _EDGE = 0.1  # page furniture lies in the top or bottom tenth of the page
 _MEASURABLE = 10  # lines it takes to measure margins
+# A run of dashes and spaces is tried once, from its start (linear on a line of ten thousand).
 _PAGE_NUMBER = regex.compile(
-    r"[-—–－·\s]*(?P<n>\d+)[-—–－·\s]*|第\s*(?P<n>\d+)\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?"
+    r"(?<![-—–－·\s])[-—–－·\s]*+(?P<n>\d+)[-—–－·\s]*+"
+    r"|第\s*(?P<n>\d+)\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?"
     r"|共\s*\d+\s*页\s*第\s*(?P<n>\d+)\s*页|(?P<n>\d+)\s*/\s*\d+|page\s*(?P<n>\d+)(?:\s*of\s*\d+)?",
     regex.I)
 # Not ；: "（1）…；（2）…" and "一是…；二是…" run on inside one paragraph.
