@@ -60,7 +60,8 @@ _CLOSING_TAIL = regex.compile(rf"\p{{Han}}{{0,{_MAX_CLOSING_TAIL}}}[{regex.escap
 # A field label ends in ：; what it names decides the role (see _label_role).
 _LABEL = regex.compile(r"(\p{Han}{2,8})\s*[：:]")
 _COLON = regex.compile(r"[：:]")
-_LABEL_HEAD = regex.compile(r"\p{Han}{2,8}\s*", regex.REVERSE)  # read back from a colon
+# Read back from a colon; a run of spaces is tried once, from its colon end (linear).
+_LABEL_HEAD = regex.compile(r"\p{Han}{2,8}\s*+(?!\s)", regex.REVERSE)
 _CONNECTOR = regex.compile(r"以及|[和及与]|\s+")
 _ETC = regex.compile("等")
 _ROLE_MARK = regex.compile(rf"[（(]\s*([^{regex.escape(_OPEN + _CLOSE)}]{{1,10}}?)\s*[）)]$")
