@@ -235,7 +235,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run(args.inputs, args.out, jobs=args.jobs, engine=args.engine,
                   scheduler=args.scheduler, timeout=args.timeout or None, force=args.force,
-                  quiet=args.quiet, lang=args.lang)
+                  quiet=args.quiet, policy=_policy(args), convert=args.convert)
     return 1 if summary.failed else 0
 
 
@@ -362,8 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="per-document time limit (0: none; default 120)")
     sb.add_argument("--force", action="store_true", help="redo documents already done")
     sb.add_argument("--quiet", action="store_true", help="no progress output")
-    sb.add_argument("--lang", choices=("zh", "en"), default="zh",
-                    help="language of the findings' messages")
+    sb.add_argument("--convert", action="store_true",
+                    help="convert legacy .doc/.wps, RTF and OpenDocument files with LibreOffice")
+    _finding_options(sb)  # the same lint policy as lint and report, configuration included
     sb.set_defaults(func=_cmd_batch)
 
     se = sub.add_parser("eval", help="score extraction against gold annotations")

@@ -372,3 +372,21 @@ def test_time_limit_is_a_no_op_outside_the_main_thread():
     t.start()
     t.join()
     assert out == [0.2]
+
+
+def test_batch_applies_the_lint_policy_and_reads_the_formats_lint_reads(tmp_path):
+    """--select/--ignore (or the configuration) decide the batch's findings as they do lint's;
+    legacy formats are listed and, without --convert, recorded as errors naming the fix."""
+    from policyparse.lint.policy import LintPolicy
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(CORPUS / "seeds" / "000_8b7cc7afb4aa70ed.txt", src / "plan.txt")
+    (src / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    summary = run([str(src)], tmp_path / "out", root=tmp_path, quiet=True, jobs=1,
+                  policy=LintPolicy(select=("PH",)))
+    tables = load(tmp_path / "out")
+    assert set(tables["findings"].code) and all(c.startswith("PH") for c in tables["findings"].code)
+    assert summary.failed == 1
+    (error,) = tables["errors"].itertuples()
+    assert error.file.endswith("old.doc") and error.error_type == "UnsupportedFormat"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import UsageError
+from ..lint.policy import LintPolicy
 from . import engines
 from .crossdoc import cross_findings
 from .engines import Failure
@@ -49,11 +50,14 @@ class Summary:
 def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
         engine: str = "local", scheduler: str | None = None,
         timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, quiet: bool = False,
-        lang: str = "zh", root: str | os.PathLike | None = None,
-        progress: TextIO | None = None) -> Summary:
+        lang: str = "zh", policy: LintPolicy | None = None, convert: bool = False,
+        root: str | os.PathLike | None = None, progress: TextIO | None = None) -> Summary:
     """Process ``inputs`` (files, directories, globs) into ``out``; see :mod:`.store` for the
     layout.  Output paths follow the inputs' paths relative to ``root`` (the working directory).
+    ``policy`` decides the lint rules and findings as for ``policyparse lint`` (default: every
+    rule, messages in ``lang``); ``convert`` reads legacy formats through LibreOffice.
     Raises :class:`~policyparse.errors.UsageError` for no inputs or an unusable ``out``."""
+    policy = policy or LintPolicy(lang=lang)
     if engine not in engines.ENGINES:
         raise UsageError(None, f"unknown engine {engine!r}; "
                                f"choose from {', '.join(engines.ENGINES)}")
@@ -65,12 +69,12 @@ def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
     todo = [(inp, sha) for inp, sha in _hashes(docs) if force or not store.done(inp.file, sha)]
     bar = Progress(len(docs), len(docs) - len(todo), stream=progress, quiet=quiet)
     with _engine(engine, jobs, scheduler, timeout) as pool:
-        for (inp, sha), result in pool.map(partial(process, lang=lang),
+        for (inp, sha), result in pool.map(partial(process, policy=policy, convert=convert),
                                            _items(todo, store, bar)):
             store.save(*_record(inp, sha, result))
             bar.update(not isinstance(result, Failure))
         bar.stage("building the tables")
-        failed = build_tables(store, docs, pool, lang=lang)
+        failed = build_tables(store, docs, pool, policy=policy)
     bar.close(str(store.root))
     return Summary(len(docs), len(todo), len(docs) - len(todo), failed, store.root)
 
@@ -117,7 +121,8 @@ def _record(inp: Input, sha: str, result: dict | Failure
     return {**record, "status": "ok", **result}, plan, rows
 
 
-def build_tables(store: Store, docs: list[Input], engine, *, lang: str = "zh") -> int:
+def build_tables(store: Store, docs: list[Input], engine, *,
+                 policy: LintPolicy | None = None) -> int:
     """Rewrite the tables from the outputs of ``docs``, the cross-document checks running on
     ``engine``; returns how many documents failed."""
     failed, parsed = set(), []
@@ -137,7 +142,7 @@ def build_tables(store: Store, docs: list[Input], engine, *, lang: str = "zh") -
             with store.rows_path(inp.file).open(encoding="utf-8") as lines:
                 tables.add_rows(lines)
             parsed.append(rec)
-        for row in cross_findings(store, parsed, engine, lang=lang):
+        for row in cross_findings(store, parsed, engine, policy=policy or LintPolicy()):
             if isinstance(row, ErrorRow):
                 failed.add(row.document)
             tables.add("errors" if isinstance(row, ErrorRow) else "findings", row)

@@ -11,20 +11,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from ..lint import lint_plans
-from ..lint.registry import all_rules
+from ..lint.policy import LintPolicy
 from ..model import Finding, Plan
 from .engines import Failure
 from .store import Store
 from .tables import ErrorRow, FindingRow, finding_row
 
 
-def check_region(plans: list[tuple[str, str]], lang: str = "zh") -> list[dict]:
+def check_region(plans: list[tuple[str, str]], policy: LintPolicy = LintPolicy()) -> list[dict]:
     """Worker: the cross-document findings among ``(file, plan JSON)`` pairs of one region."""
-    rules = [r for r in all_rules() if r.cross_document]
     parsed = [Plan.model_validate_json(text).model_copy(update={"document": file})
               for file, text in plans]
-    return [f.model_dump(mode="json") for f in lint_plans(parsed, rules, lang=lang)]
+    return [f.model_dump(mode="json") for f in policy.findings(parsed, cross_document=True)]
 
 
 def regions(docs: Iterable[dict]) -> dict[str, list[dict]]:
@@ -36,13 +34,13 @@ def regions(docs: Iterable[dict]) -> dict[str, list[dict]]:
     return {region: group for region, group in sorted(by_region.items()) if len(group) > 1}
 
 
-def cross_findings(store: Store, docs: Iterable[dict], engine, *, lang: str = "zh"
-                   ) -> Iterator[FindingRow | ErrorRow]:
+def cross_findings(store: Store, docs: Iterable[dict], engine, *,
+                   policy: LintPolicy = LintPolicy()) -> Iterator[FindingRow | ErrorRow]:
     """Finding rows of the cross-document rules for ``docs`` (records of parsed documents), in
     region order; a region whose check failed gives an error row for each of its documents."""
     groups = regions(docs)
     items = ((region, ([(rec["file"], store.plan_path(rec["file"]).read_text(encoding="utf-8"))
-                        for rec in group], lang)) for region, group in groups.items())
+                        for rec in group], policy)) for region, group in groups.items())
     # a region's check may take as long as its documents' time limits together
     results = engine.map(check_region, items,
                          scale=max((len(g) for g in groups.values()), default=1))

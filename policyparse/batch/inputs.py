@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
+from ..load import SUFFIXES
 
-SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 
 
 @dataclass(frozen=True, order=True)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 
-from ..lint import lint_plan
+from ..lint.policy import LintPolicy
 from ..pipeline import parse
 from .tables import rows_text
 
 
-def process(data: bytes, file: str, sha256: str, lang: str = "zh") -> dict:
-    """Parse and lint one document: its plan JSON and table rows, as the store writes them."""
+def process(data: bytes, file: str, sha256: str, policy: LintPolicy = LintPolicy(),
+            convert: bool = False) -> dict:
+    """Parse and lint one document (the policy's single-document rules; ``convert``: legacy
+    formats through LibreOffice): its plan JSON and table rows, as the store writes them."""
     started = time.perf_counter()
-    plan = parse(data, name=file)
-    findings = lint_plan(plan, lang=lang)
+    plan = parse(data, name=file, convert=convert)
+    findings = policy.findings([plan], cross_document=False)
     return {"plan": plan.to_json(), "rows": rows_text(file, sha256, plan, findings),
             "region": plan.meta.region, "seconds": round(time.perf_counter() - started, 4)}

@@ -44,13 +44,19 @@ class LintPolicy:
         """The selected rules; an unknown selector raises :class:`ValueError`."""
         return select(self.select, self.ignore)
 
-    def findings(self, plans: Sequence[Plan]) -> list[Finding]:
-        """The findings of the selected rules on ``plans``, less those the baseline accepts, at or
+    def findings(self, plans: Sequence[Plan], *, cross_document: bool | None = None
+                 ) -> list[Finding]:
+        """The findings of the selected rules on ``plans`` (only the cross-document ones, or only
+        the others, when ``cross_document`` says so), less those the baseline accepts, at or
         above the severity threshold."""
         from . import at_or_above, lint_plans
         from .baseline import filter_new, read
 
-        findings = lint_plans(plans, self.rules, lang=self.lang)
+        rules = [r for r in self.rules if cross_document is None
+                 or r.cross_document == cross_document]
+        if not rules:
+            return []
+        findings = lint_plans(plans, rules, lang=self.lang)
         if self.baseline:
             findings = filter_new(findings, read(self.baseline))
         return at_or_above(findings, self.severity_threshold)

@@ -18,7 +18,9 @@ from .sniff import CONVERTIBLE, sniff
 
 MAX_BYTES = 100 * 1024 * 1024  # .docx and .pdf carry images: their text is a small part
 MAX_TEXT_BYTES = 16 * 1024 * 1024  # as str, CJK text takes up to 4 bytes a character
-_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".text", ".md")
+SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps", ".odt", ".rtf")
+"""The file names documents come under (the format itself is told from the content): what a
+directory contributes to a batch, and what a string must end with to be taken for a path."""
 _MAX_PATH = 4096  # longer strings are never taken for the name of a missing file
 
 Source = str | bytes | os.PathLike
@@ -89,7 +91,7 @@ def _looks_like_path(s: str) -> bool:
             return True
     except (OSError, ValueError):  # a name too long for the system, or with a NUL in it
         pass
-    return "\n" not in s and len(s) < _MAX_PATH and s.lower().endswith(_SUFFIXES)
+    return "\n" not in s and len(s) < _MAX_PATH and s.lower().endswith(SUFFIXES)
 
 
 def _read(path: str, max_bytes: int) -> bytes:
@@ -112,4 +114,4 @@ def _read(path: str, max_bytes: int) -> bytes:
         raise PolicyParseError(path, f"cannot be read ({err.strerror or err})") from None
 
 
-__all__ = ["Document", "DocumentBuilder", "load", "load_bytes", "source_name"]
+__all__ = ["SUFFIXES", "Document", "DocumentBuilder", "load", "load_bytes", "source_name"]
