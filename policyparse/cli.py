@@ -210,7 +210,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         if key in (r.code, r.name.upper()):
             print(f"{r.code} {r.name} ({r.category}, default severity {r.severity})\n")
             print(r.doc())
-            print(f"\nmessage: {r.message}\nmessage (en): {r.message_en}")
+            print(f"\nmessage: {r.shown_message('zh')}\nmessage (en): {r.shown_message('en')}")
             return 0
     return _usage(f"unknown rule {args.code!r}; `policyparse rules` lists them")
 
@@ -294,14 +294,19 @@ def _positive_int(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="policyparse", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="policyparse",
+        description="Chinese government policy plans into structured, checkable data: parse the "
+        "outline, tasks, owners, targets and facts; lint a draft before publishing; batch-process "
+        "a collection; score against gold annotations.")
     p.add_argument("--version", action="version", version=f"policyparse {__version__}")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
 
     sp = sub.add_parser("parse", help="parse plans and print the Plan")
     sp.add_argument("files", nargs="+", help=".txt, .docx, .pdf or .html files")
-    sp.add_argument("--format", choices=("text", "json"), default="text")
+    sp.add_argument("--format", choices=("text", "json"), default="text",
+                    help="text: a readable summary; json: the Plan (JSON Lines for several files)")
     sp.add_argument("--no-blocks", action="store_true", help="leave the block list out of JSON")
     sp.add_argument("--pipeline", help="comma-separated components to run, each with those it "
                     "needs: meta, outline, tasks, owners, targets, facts (default: all)")
@@ -317,7 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
         "found from the current directory upwards; keys select, ignore, severity-threshold,\n"
         "fail-on, baseline, lang; options override them.")
     sl.add_argument("files", nargs="+", help="plans; several plans are also checked together")
-    sl.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    sl.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                    help="text for the terminal, json, sarif (SARIF 2.1.0 for code scanning), "
+                    "github (workflow annotations)")
     _finding_options(sl)
     sl.add_argument("--write-baseline", metavar="FILE", help="accept all current findings")
     sl.add_argument("--annotate", metavar="PATH",
@@ -337,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     sh.set_defaults(func=_cmd_report)
 
     sr = sub.add_parser("rules", help="list the linter's rules")
-    sr.add_argument("--format", choices=("text", "json"), default="text")
+    sr.add_argument("--format", choices=("text", "json"), default="text",
+                    help="text: a table; json: code, name, category, severity, messages")
     sr.set_defaults(func=_cmd_rules)
 
     sx = sub.add_parser("explain", help="print a rule's documentation")
@@ -346,7 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sa = sub.add_parser("agencies", help="who owns how many tasks, by canonical agency")
     sa.add_argument("files", nargs="+", help=".txt, .docx, .pdf or .html files")
-    sa.add_argument("--format", choices=("text", "json"), default="text")
+    sa.add_argument("--format", choices=("text", "json"), default="text",
+                    help="text: a table; json: the same rows as objects")
     _reading_options(sa)
     sa.set_defaults(func=_cmd_agencies)
 
@@ -372,7 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--forms", default="txt", help="comma-separated forms to score: txt,html,docx,pdf "
                     "(html only for documents whose original is a web page)")
     se.add_argument("--lint", action="store_true", help="also score the linter's findings")
-    se.add_argument("--format", choices=("text", "json"), default="text")
+    se.add_argument("--format", choices=("text", "json"), default="text",
+                    help="text: a table per document and form; json: with P/R and counts")
     se.set_defaults(func=_cmd_eval)
     return p
 

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from policyparse.cli import main
 
 from conftest import CORPUS, seed
@@ -45,3 +47,29 @@ def test_eval_json(capsys):
         json.loads(p.read_text(encoding="utf-8"))["document"]
         for p in (CORPUS / "gold").glob("*.gold.json")}
     assert set(out["overall"]["txt"]["scores"]) >= {"headings", "tasks", "owners", "targets", "facts"}
+
+
+def test_help_and_explain_read_as_a_user_needs_them(capsys):
+    """The top-level help describes the tool, every --format says what it gives, and explain
+    shows a message's placeholders as ‹name›, not as raw {templates}."""
+    import contextlib
+
+    for argv in (["--help"], ["lint", "--help"]):
+        with contextlib.suppress(SystemExit):
+            main(argv)
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert "policy plans into structured" in out and "SARIF 2.1.0 for code scanning" in out
+    assert main(["explain", "NU001"]) == 0
+    shown = capsys.readouterr().out
+    assert "‹label›" in shown and "{label}" not in shown
+
+
+def test_batch_tables_without_pandas_is_a_one_line_error(monkeypatch):
+    import sys
+
+    from policyparse.batch import load
+    from policyparse.errors import UsageError
+
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(UsageError, match=r"policyparse\[pandas\]"):
+        load("nowhere")

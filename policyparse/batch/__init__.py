@@ -151,7 +151,11 @@ def build_tables(store: Store, docs: list[Input], engine, *,
 
 def load(out: str | os.PathLike) -> dict[str, pandas.DataFrame]:
     """The tables of a batch output directory as pandas DataFrames (Parquet when present)."""
-    import pandas as pd
+    try:
+        import pandas as pd
+    except ImportError:
+        raise UsageError(None, "batch.load needs pandas: pip install 'policyparse[pandas]'") \
+            from None
 
     store = Store(Path(out))
     frames = {}

@@ -60,6 +60,12 @@ class Rule:
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
+    def shown_message(cls, lang: str = "zh") -> str:
+        """The message template as a reader sees it: ``编号跳号：“‹label›”‹after›``."""
+        template = cls.message if lang == "zh" else cls.message_en
+        return regex.sub(r"\{(\w+)\}", r"‹\1›", template)
+
+    @classmethod
     def summary(cls) -> str:
         """The docstring's first paragraph, on one line: what the rule flags."""
         return " ".join(cls.doc().split("\n\n")[0].split())
