@@ -235,7 +235,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run(args.inputs, args.out, jobs=args.jobs, engine=args.engine,
                   scheduler=args.scheduler, timeout=args.timeout or None, force=args.force,
-                  quiet=args.quiet, policy=_policy(args), convert=args.convert)
+                  retry_failed=args.retry_failed, quiet=args.quiet, policy=_policy(args),
+                  convert=args.convert)
+    if summary.failed:  # say what the exit status rests on, earlier failures included
+        earlier = (f" ({summary.failed_earlier} failed in an earlier run and were not retried: "
+                   "--retry-failed redoes them)" if summary.failed_earlier else "")
+        print(f"policyparse batch: exit status 1: {summary.failed} document(s) have error "
+              f"records{earlier}", file=sys.stderr)
     return 1 if summary.failed else 0
 
 
@@ -370,6 +376,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
                     help="per-document time limit (0: none; default 120)")
     sb.add_argument("--force", action="store_true", help="redo documents already done")
+    sb.add_argument("--retry-failed", action="store_true",
+                    help="redo the documents whose earlier run failed (the others are kept)")
     sb.add_argument("--quiet", action="store_true", help="no progress output")
     sb.add_argument("--convert", action="store_true",
                     help="convert legacy .doc/.wps, RTF and OpenDocument files with LibreOffice")

@@ -390,3 +390,24 @@ def test_batch_applies_the_lint_policy_and_reads_the_formats_lint_reads(tmp_path
     assert summary.failed == 1
     (error,) = tables["errors"].itertuples()
     assert error.file.endswith("old.doc") and error.error_type == "UnsupportedFormat"
+
+
+def test_a_resumed_batch_says_what_fails_it_and_retries_only_failures(tmp_path, capsys,
+                                                                         monkeypatch):
+    """Earlier failures keep failing a resumed run, and the summary says so; --retry-failed redoes
+    them alone (the documents done well are kept)."""
+    from policyparse.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    shutil.copy(CORPUS / "seeds" / "004_417ac496b24af2bd.txt", tmp_path / "in" / "plan.txt")
+    (tmp_path / "in" / "bad.docx").write_bytes(b"not a zip")
+    args = ["batch", "in", "--out", "out", "--quiet", "--jobs", "1"]
+    assert main(args) == 1
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "1 failed in an earlier run" in err and "--retry-failed" in err
+    summary = run(["in"], "out", root=tmp_path, quiet=True, jobs=1, retry_failed=True)
+    assert (summary.processed, summary.skipped, summary.failed, summary.failed_earlier) == \
+        (1, 1, 1, 0)

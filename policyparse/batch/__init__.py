@@ -45,15 +45,18 @@ class Summary:
     skipped: int     # already done with the same content
     failed: int      # documents with an error record, from this run or an earlier one
     out: Path
+    failed_earlier: int = 0  # of ``failed``: skipped in this run, failing since an earlier one
 
 
 def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
         engine: str = "local", scheduler: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, quiet: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT, force: bool = False,
+        retry_failed: bool = False, quiet: bool = False,
         lang: str = "zh", policy: LintPolicy | None = None, convert: bool = False,
         root: str | os.PathLike | None = None, progress: TextIO | None = None) -> Summary:
     """Process ``inputs`` (files, directories, globs) into ``out``; see :mod:`.store` for the
     layout.  Output paths follow the inputs' paths relative to ``root`` (the working directory).
+    ``force`` redoes every document, ``retry_failed`` those whose earlier run failed.
     ``policy`` decides the lint rules and findings as for ``policyparse lint`` (default: every
     rule, messages in ``lang``); ``convert`` reads legacy formats through LibreOffice.
     Raises :class:`~policyparse.errors.UsageError` for no inputs or an unusable ``out``."""
@@ -66,7 +69,8 @@ def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
     jobs = jobs or os.cpu_count() or 1
     store = Store.open(out)
     docs = expand(inputs, root=Path(root or Path.cwd()), exclude=store.root)
-    todo = [(inp, sha) for inp, sha in _hashes(docs) if force or not store.done(inp.file, sha)]
+    todo = [(inp, sha) for inp, sha in _hashes(docs)
+            if force or not store.done(inp.file, sha, failures=not retry_failed)]
     bar = Progress(len(docs), len(docs) - len(todo), stream=progress, quiet=quiet)
     with _engine(engine, jobs, scheduler, timeout) as pool:
         for (inp, sha), result in pool.map(partial(process, policy=policy, convert=convert),
@@ -76,7 +80,11 @@ def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
         bar.stage("building the tables")
         failed = build_tables(store, docs, pool, policy=policy)
     bar.close(str(store.root))
-    return Summary(len(docs), len(todo), len(docs) - len(todo), failed, store.root)
+    redone = {inp.file for inp, _ in todo}
+    earlier = sum(1 for inp in docs if inp.file not in redone
+                  and (store.record(inp.file) or {}).get("status") == "error")
+    return Summary(len(docs), len(todo), len(docs) - len(todo), failed, store.root,
+                   failed_earlier=earlier)
 
 
 def _engine(name: str, jobs: int, scheduler: str | None, timeout: float | None):

@@ -67,11 +67,12 @@ class Store:
     def rows_path(self, file: str) -> Path:
         return self.root / "rows" / f"{file}.tsv"
 
-    def done(self, file: str, sha256: str) -> bool:
-        """Whether ``file`` with these bytes already has its outputs (a success or an error)."""
+    def done(self, file: str, sha256: str, *, failures: bool = True) -> bool:
+        """Whether ``file`` with these bytes already has its outputs (a success, or an error
+        unless ``failures`` is false: a failed document is to be retried)."""
         rec = self.record(file)
         return rec is not None and rec["sha256"] == sha256 and (
-            rec["status"] == "error" or self.rows_path(file).exists())
+            (failures and rec["status"] == "error") or self.rows_path(file).exists())
 
     def save(self, record: dict, plan_json: str | None = None, rows: str | None = None) -> None:
         """Write a document's outputs: its plan and rows first, then the record that marks it
