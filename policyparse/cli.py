@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .errors import PolicyParseError, UsageError
 from .files import check_outputs, write_atomic
-from .model import Finding, Plan
+from .model import Plan
 
 if TYPE_CHECKING:
     from .lint.policy import LintPolicy

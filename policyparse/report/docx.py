@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections import Counter
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass
