@@ -25,13 +25,13 @@ from typing import Literal, NamedTuple
 
 import regex
 
-from .numerals import numeral_value
+from .numerals import DIGIT, numeral_value
 
 Role = Literal["heading", "structural", "nesting", "item"]
 
 _CN = "[零〇一二两三四五六七八九十百]+"
-_AR = "[0-9０-９]{1,3}"
-_AR2 = "[0-9０-９]{1,2}"
+_AR = f"{DIGIT}{{1,3}}"
+_AR2 = f"{DIGIT}{{1,2}}"
 _NUM = f"(?:{_AR}|{_CN})"
 
 
@@ -63,7 +63,7 @@ FAMILIES: tuple[Family, ...] = (
     # Their top level, 1 总则: a number, a space and a short title alone on the line.
     Family("decimal1", "structural", rf"{_AR2}(?=[ \t\u3000]+\p{{Han}}{{2,15}}$)"),
     # 1. 1、 1． and ⒈ are one family; a dot followed by a digit is a decimal (1.5亿元, 3.15).
-    Family("arabic", "nesting", rf"{_AR}\s*(?:、|[.．](?![0-9０-９]))|[⒈-⒛]"),
+    Family("arabic", "nesting", rf"{_AR}\s*(?:、|[.．](?!{DIGIT}))|[⒈-⒛]"),
     Family("arabic_rparen", "nesting", rf"{_AR2}[)）]"),
     Family("circled", "nesting", r"[①-⑳]"),
     # A dash bullet opens with text, not with a page number such as "— 3 —".
@@ -71,7 +71,7 @@ FAMILIES: tuple[Family, ...] = (
 )
 _ROLES = {f.name: f.role for f in FAMILIES}
 _MARKER = regex.compile("|".join(f"(?P<{f.name}>{f.pattern})" for f in FAMILIES))
-_NUMERAL = regex.compile(r"[0-9０-９]+|[零〇一二两三四五六七八九十百]+|[①-⑳⑴-⒇⒈-⒛]")
+_NUMERAL = regex.compile(rf"{DIGIT}+|[零〇一二两三四五六七八九十百]+|[①-⑳⑴-⒇⒈-⒛]")
 _TITLE_GAP = regex.compile(r"[\s:：、]*")
 # Cheap filter: most blocks are prose, whose first character cannot open a marker.
 _OPENERS = frozenset("第附专（(零〇一二两三四五六七八九十百0123456789０１２３４５６７８９—―-－─"
@@ -173,4 +173,4 @@ def run_in_items(text: str) -> list[int]:
 
 # A caption of a table or a figure: 表1 核心指标, 图2, Table 3; the number names it in references.
 CAPTION = regex.compile(r"^\s*(?P<kind>图|表|Table|Figure)\s*"
-                        r"(?P<n>[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})(?![0-9０-９.．])")
+                        rf"(?P<n>{DIGIT}{{1,3}}|[一二三四五六七八九十]{{1,3}})(?!{DIGIT}|[.．])")
