@@ -16,9 +16,13 @@ then runs ``policyparse batch`` on it with ``--jobs 1`` and ``--jobs 2`` (each r
 process, its process tree sampled with psutil) and prints docs/s, MB/s, ms per document per format
 (worker time, from the records), the peak RSS of the driver and of the largest worker, and the same
 peaks for a 10% sample to show whether memory grows with the collection.  Where docling is
-importable, it times docling's conversion of the same .docx files and prints the ratio.
+importable, it times docling's conversion of the same .docx files and prints the ratio.  Last,
+the housekeeping figures: a resumed run killed ``--kills`` times while it builds the tables, the
+temporary files left and how long the workers outlived the driver, what the next run removes,
+and how a second run on the same output folder is refused.
 
-    python benchmarks/bench_batch.py [--count 1000] [--jobs 1,2] [--keep DIR]
+    python benchmarks/bench_batch.py [--count 1000] [--jobs 1,2] [--keep DIR] [--kills 6]
+                                     [--housekeeping-only]
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from pathlib import Path
 
 import psutil
 import regex
+
+from policyparse.batch.store import LOCK_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpora"
@@ -255,12 +261,61 @@ def docling_comparison(docx_files: list[Path], ours: list[float]) -> None:
           f"{1000 * mine:.1f} ms (parse + extract + lint): ratio {theirs / mine:.1f}×")
 
 
+# --- housekeeping: killed runs, their workers and temporaries, a second run --------------------
+
+def _batch(files: list[Path], out: Path, jobs: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "policyparse.cli", "batch", *map(str, files),
+                             "--out", str(out), "--jobs", str(jobs)],
+                            stderr=subprocess.PIPE, text=True)
+
+
+def housekeeping(files: list[Path], out: Path, jobs: int, kills: int) -> None:
+    """Kill a resumed run ``kills`` times as it writes the tables (SIGKILL, as the OOM killer or
+    ``kill -9`` would); print the temporaries left, how long its workers outlived it, what the
+    next run removes and says, and how a second run on the same folder fares."""
+    outlived = []
+    for _ in range(kills):
+        proc = _batch(files, out, jobs)
+        for line in proc.stderr:
+            if "building the tables" in line:
+                break
+        deadline = time.monotonic() + 10
+        while not list((out / "tables").glob("*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.005)  # until the tables are being written
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        proc.kill()
+        killed = time.perf_counter()
+        proc.wait()
+        psutil.wait_procs(workers, timeout=120)
+        outlived.append(time.perf_counter() - killed)
+    left = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    print(f"{kills} kills while building the tables: {len(left)} temporary files left "
+          f"({sum(p.stat().st_size for p in left) / 1e6:.1f} MB); the workers outlived the "
+          f"driver by {statistics.mean(outlived):.2f} s on average (max {max(outlived):.2f} s)")
+    proc = _batch(files, out, jobs)
+    while (out / LOCK_FILE).read_text().strip() != str(proc.pid):  # it holds the folder
+        time.sleep(0.01)
+    started = time.perf_counter()
+    second = _batch(files, out, jobs)
+    refused = second.communicate()[1].strip().splitlines()[-1]
+    print(f"a second run on the same folder: exit {second.returncode} after "
+          f"{time.perf_counter() - started:.2f} s: {refused}")
+    lines = proc.communicate()[1].splitlines()
+    print("the next run: " + next((line for line in lines if "removed" in line), "no message"))
+    print(f"    then {len([p for p in out.rglob('*') if p.name.endswith('.tmp')])} temporary "
+          f"files; exit {proc.returncode}; {lines[-1]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=1000, help="documents in the collection")
     ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to run")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, help="build and run in this directory and keep it")
+    ap.add_argument("--kills", type=int, default=6,
+                    help="housekeeping: kill a run this many times while it builds the tables")
+    ap.add_argument("--housekeeping-only", action="store_true",
+                    help="one run, then only the housekeeping figures (no speed or memory)")
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench_batch_"))
     try:
@@ -269,6 +324,11 @@ def main() -> None:
         files = sorted(p for p in (work / "collection").rglob("*.*"))
         print(f"built {len(files)} documents ({', '.join(f'{n} {f}' for f, n in counts.items())})"
               f" in {time.perf_counter() - started:.1f} s")
+        if args.housekeeping_only:
+            jobs = max(map(int, args.jobs.split(",")))
+            report(f"--jobs {jobs}", files, run_batch(files, work / "out", jobs))
+            housekeeping(files, work / "out", jobs, args.kills)
+            return
         results = {}
         for jobs in map(int, args.jobs.split(",")):
             results[jobs] = run_batch(files, work / f"out-jobs{jobs}", jobs)
@@ -289,6 +349,7 @@ def main() -> None:
               f"{results[jobs]['worker_rss'] / 2**20:.0f} MiB")
         docling_comparison(sorted((work / "collection" / "docx").glob("*.docx")),
                            results[min(results)]["per_format"]["docx"])
+        housekeeping(files, work / f"out-jobs{jobs}", jobs, args.kills)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

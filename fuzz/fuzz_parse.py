@@ -53,7 +53,8 @@ def seed(corpus: Path) -> None:
 
 
 def main() -> None:
-    dirs = [Path(a) for a in sys.argv[1:] if not a.startswith("-")]
+    # Directories are corpora to grow (seeded when new); a file is an input to replay.
+    dirs = [Path(a) for a in sys.argv[1:] if not a.startswith("-") and not Path(a).is_file()]
     for d in dirs:
         seed(d)
     atheris.Setup(sys.argv, check)

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .errors import PolicyParseError, UsageError
 from .files import check_outputs, write_atomic
-from .model import Plan
+from .limits import DEFAULT_TIMEOUT, for_documents
 
 if TYPE_CHECKING:
+    from .model import Plan
     from .lint.policy import LintPolicy
 
 
@@ -234,7 +235,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run
 
     summary = run(args.inputs, args.out, jobs=args.jobs, engine=args.engine,
-                  scheduler=args.scheduler, timeout=args.timeout or None, force=args.force,
+                  scheduler=args.scheduler, timeout=args.timeout, force=args.force,
                   retry_failed=args.retry_failed, quiet=args.quiet, policy=_policy(args),
                   convert=args.convert)
     if summary.failed:  # say what the exit status rests on, earlier failures included
@@ -245,7 +246,80 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .compare import align, compare
+    from .pipeline import parse
+
+    annotated = None
+    if args.annotate:
+        from .report.docx import annotation_targets
+
+        annotated = annotation_targets([args.new], args.annotate, force=args.force)[args.new]
+    check_outputs([o for o in (args.html, annotated) if o], [args.old, args.new])
+    old, new = (parse(Path(p), **_reading(args)) for p in (args.old, args.new))
+    old.document, new.document = args.old, args.new
+    result = compare(align(old, new))
+    if args.format == "json":
+        print(result.to_json())
+    else:
+        from .compare.render_text import render as render_text
+
+        print(render_text(result, old, new, args.old, args.new))
+    if args.html:
+        from .compare.render_html import render as render_html
+
+        write_atomic(Path(args.html), render_html(result, old, new))
+        print(f"policyparse: wrote {args.html}", file=sys.stderr)
+    if annotated:
+        from .compare.annotate import annotate
+
+        n = annotate(result, new, annotated, source_path=args.new)
+        print(f"policyparse: wrote {n} comment(s) to {annotated}", file=sys.stderr)
+    return 1 if result.changed else 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export.docbin import export_docbin
+
+    out = Path(args.spacy)
+    result = export_docbin(args.inputs, out, timeout=args.timeout, convert=args.convert,
+                           on_error=lambda err: _error(err, args.debug),
+                           on_skip=lambda line: print(f"policyparse: {line}", file=sys.stderr))
+    if not result.documents:
+        return _usage("no document could be read; nothing written")
+    spans = ", ".join(f"{group} {n}" for group, n in result.spans.items())
+    unaligned = sum(result.unaligned.values())
+    print(f"policyparse: wrote {out} ({result.documents} document(s); spans: {spans}; "
+          f"{unaligned} item(s) not aligned to tokens; {len(result.failed)} failed)",
+          file=sys.stderr)
+    return 2 if result.failed else 0
+
+
+def _cmd_vocab(args: argparse.Namespace) -> int:
+    try:
+        from .text.words import jieba_userdict
+
+        text = jieba_userdict()
+    except ImportError as err:
+        return _usage(str(err))
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    try:
+        write_atomic(out, text)
+    except OSError as err:
+        return _usage(f"{out}: cannot write ({err.strerror or err})")
+    words = text.count("\n")
+    print(f"policyparse: wrote {out} ({words} words)", file=sys.stderr)
+    return 0
+
+
+_REPORTED: set[tuple[type, str | None]] = set()  # (kind, file) of the errors printed so far
+
+
 def _error(err: PolicyParseError, debug: bool) -> None:
+    _REPORTED.add((type(err), err.path))
     if debug:
         import traceback
 
@@ -260,8 +334,9 @@ def _usage(message: str) -> int:
 
 def _reading_options(sp: argparse.ArgumentParser) -> None:
     """Options of every command that reads documents."""
-    sp.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
-                    help="per-document time limit (0: none; default 120)")
+    sp.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                    help="time limit per document, for reading and checking it together "
+                    f"(0: none; default {DEFAULT_TIMEOUT:g})")
     sp.add_argument("--convert", action="store_true",
                     help="convert legacy .doc/.wps, RTF and OpenDocument files with LibreOffice")
 
@@ -280,7 +355,14 @@ def _finding_options(sp: argparse.ArgumentParser) -> None:
 
 
 def _reading(args: argparse.Namespace) -> dict:
-    return {"timeout": args.timeout or None, "convert": args.convert}
+    return {"timeout": args.timeout, "convert": args.convert}
+
+
+def _documents(args: argparse.Namespace) -> list[str]:
+    """The documents a command reads and then checks, compares or reports on: one limit of
+    ``--timeout`` each covers the whole command (batch and export hold each input to its own)."""
+    return [*getattr(args, "files", ()), *(getattr(args, k) for k in ("old", "new")
+                                           if hasattr(args, k))]
 
 
 def _seconds(value: str) -> float:
@@ -366,15 +448,23 @@ def build_parser() -> argparse.ArgumentParser:
     sa.set_defaults(func=_cmd_agencies)
 
     sb = sub.add_parser("batch", help="parse, extract and lint many plans in parallel into "
-                        "one JSON Plan each and tidy tables")
+                        "one JSON Plan each and tidy tables",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        epilog="exit status: 0 every document parsed; 1 some documents have "
+                        "error records
+(each listed in errors.jsonl; the others are kept); 2 "
+                        "usage, no input found, or
+another batch writing to --out; 3 the disk "
+                        "or quota is full (the records so far kept).")
     sb.add_argument("inputs", nargs="+", help="files, directories (recursive) and glob patterns")
     sb.add_argument("--out", required=True, help="output directory (resumed if it exists)")
     sb.add_argument("--jobs", type=_positive_int, help="worker processes (default: CPU count)")
     sb.add_argument("--engine", choices=("local", "dask"), default="local")
     sb.add_argument("--scheduler", metavar="ADDRESS",
                     help="with --engine dask: join this cluster instead of starting one")
-    sb.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
-                    help="per-document time limit (0: none; default 120)")
+    sb.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                    help="time limit per document, for reading and checking it together "
+                    f"(0: none; default {DEFAULT_TIMEOUT:g})")
     sb.add_argument("--force", action="store_true", help="redo documents already done")
     sb.add_argument("--retry-failed", action="store_true",
                     help="redo the documents whose earlier run failed (the others are kept)")
@@ -383,6 +473,43 @@ def build_parser() -> argparse.ArgumentParser:
                     help="convert legacy .doc/.wps, RTF and OpenDocument files with LibreOffice")
     _finding_options(sb)  # the same lint policy as lint and report, configuration included
     sb.set_defaults(func=_cmd_batch)
+
+    sd = sub.add_parser(
+        "diff", help="compare two versions of a plan: targets, tasks, owners, outline, meta",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit status (as diff(1)): 0 nothing of substance changed (wording, punctuation\n"
+        "and layout alone are not changes); 1 something did; 2 trouble.")
+    sd.add_argument("old", help="the earlier version (.txt, .docx, .pdf or .html)")
+    sd.add_argument("new", help="the later version, in the same format or another")
+    sd.add_argument("--format", choices=("text", "json"), default="text",
+                    help="text for the terminal; json: the PlanDiff "
+                    "(schemas/plan-diff.schema.json)")
+    sd.add_argument("--html", metavar="OUT", help="also write an HTML page: the two versions "
+                    "side by side with the changes highlighted")
+    sd.add_argument("--annotate", metavar="OUT.docx",
+                    help="also write a Word copy of NEW with a comment on each changed item")
+    sd.add_argument("--force", action="store_true",
+                    help="with --annotate: replace a copy that exists already")
+    _reading_options(sd)
+    sd.set_defaults(func=_cmd_diff)
+
+    sxp = sub.add_parser(
+        "export", help="write plans for other tools: a spaCy DocBin with the items as spans",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit status: 0 every document written; 2 a document could not be read (each\n"
+        "named on one line; the others are written), no document at all (nothing written),\n"
+        "spaCy not installed (pip install 'policyparse[spacy]') or a bad output path.")
+    sxp.add_argument("inputs", nargs="+", help="files, directories (recursive) and glob patterns")
+    sxp.add_argument("--spacy", required=True, metavar="OUT.spacy",
+                     help="the DocBin to write (user data kept: the plan and the span fields)")
+    _reading_options(sxp)
+    sxp.set_defaults(func=_cmd_export)
+
+    sv = sub.add_parser("vocab", help="export the project's vocabulary for a segmenter")
+    sv.add_argument("--jieba", action="store_true", required=True,
+                    help="as a jieba user dictionary (word freq tag a line; needs jieba)")
+    sv.add_argument("out", nargs="?", metavar="OUT", help="file to write (default: stdout)")
+    sv.set_defaults(func=_cmd_vocab)
 
     se = sub.add_parser("eval", help="score extraction against gold annotations")
     se.add_argument("--gold", default="corpora/gold", help="directory of *.gold.json")
@@ -396,13 +523,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        print(f"policyparse {__version__}")  # before building every subcommand's parser
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
+    _REPORTED.clear()
     try:
-        return args.func(args)
+        with for_documents(getattr(args, "timeout", 0), _documents(args)):
+            return args.func(args)
     except PolicyParseError as err:
-        _error(err, args.debug)
-        return 2
+        # A command's own limit ran out inside the command's: once reported is enough.
+        if (type(err), err.path) not in _REPORTED:
+            _error(err, args.debug)
+        return err.exit_status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `policyparse parse … | head` is normal use

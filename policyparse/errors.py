@@ -4,9 +4,10 @@ from __future__ import annotations
 
 
 class PolicyParseError(Exception):
-    """Base class: ``str(err)`` is the one line the CLI prints."""
+    """Base class: ``str(err)`` is the one line the CLI prints, ``exit_status`` its exit status."""
 
     hint: str | None = None
+    exit_status = 2
 
     def __init__(self, path: str | None, reason: str, *, hint: str | None = None):
         self.path = path
@@ -53,3 +54,9 @@ class Timeout(PolicyParseError):
 
 class UsageError(PolicyParseError):
     """A bad command line or argument (not a bad document)."""
+
+
+class DiskFull(PolicyParseError):
+    """No space left (or the disk quota exceeded) where the outputs are written."""
+
+    exit_status = 3  # not a bad input: run again when there is room

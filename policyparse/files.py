@@ -4,6 +4,7 @@ over one of the command's own inputs or over another output of the same run."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,9 @@ from .errors import UsageError
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+_TMP_SUFFIX = ".tmp"
+# ``.NAME.`` + mkstemp's 8 random characters + the suffix
+_TMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(_TMP_SUFFIX))
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -25,7 +29,7 @@ def write_atomic(path: Path, text: str) -> None:
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` to write to; renamed to ``path`` when the block succeeds."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
     os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide the outputs from other users
     os.close(fd)
     try:
@@ -34,6 +38,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def is_temporary(path: Path) -> bool:
+    """Whether ``path`` is named as :func:`atomic_path`'s temporaries are: one left behind by a
+    writer that was killed, which nothing else will remove."""
+    return _TMP_NAME.fullmatch(path.name) is not None
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, field_serializer, field_validator,
+                      model_validator)
 
 SCHEMA_VERSION = "1.0"
 
@@ -197,7 +198,15 @@ class Related(_Model):
     source: Span
 
 
+PLACES_SHOWN = 10
+"""The most places a finding lists in ``sources``, and again in ``related``: a goal restated a
+thousand times is one finding, and its report must not grow with the square of the document."""
+
+
 class Finding(_Model):
+    """A rule's finding.  It lists at most ``PLACES_SHOWN`` places in its document and as
+    many in other documents, the first ones the rule gives; ``places_omitted`` counts the rest."""
+
     code: str
     name: str
     category: str
@@ -208,6 +217,18 @@ class Finding(_Model):
     related: list[Related] = Field(
         default_factory=list,
         description="places in other documents the finding cites (cross-document rules)")
+    places_omitted: int = Field(
+        0, ge=0, description=f"how many more places the finding concerns than ``sources`` and "
+        f"``related`` list (each lists at most {PLACES_SHOWN})")
+
+    @model_validator(mode="after")
+    def _cap_places(self) -> Finding:
+        extra = max(0, len(self.sources) - PLACES_SHOWN) + max(0, len(self.related) - PLACES_SHOWN)
+        if extra:
+            self.sources = self.sources[:PLACES_SHOWN]
+            self.related = self.related[:PLACES_SHOWN]
+            self.places_omitted += extra
+        return self
 
 
 class Plan(_Model):
@@ -234,8 +255,10 @@ class Plan(_Model):
         """1-based (line, column) of a span as users see it: in the file's own lines for a text
         file (the text loader keeps each line's number and column), else in :attr:`text`."""
         if self.format == "txt" and span.block is not None:
-            block = next((b for b in self.blocks if b.index == span.block
-                          and b.start <= span.start <= b.end), None)
+            block = _block_at(self.blocks, span.start)  # a report asks this of every place
+            if block is None or block.index != span.block:
+                block = next((b for b in self.blocks if b.index == span.block
+                              and b.start <= span.start <= b.end), None)
             if block is not None:
                 return block.index + 1, (block.raw_start or 0) + span.start - block.start + 1
         return span.line, span.start - (self.text.rfind("\n", 0, span.start) + 1) + 1

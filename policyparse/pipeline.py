@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
-from .limits import time_limit
+from .limits import check, limit_of, time_limit
 from .load import Source, load, source_name
 from .load.document import Document
 from .model import Plan
@@ -77,8 +77,14 @@ def plan_from_document(doc: Document) -> Plan:
 
 
 def run(plan: Plan, pipeline: Iterable[str] = DEFAULT_PIPELINE) -> Plan:
+    """Run the components under the current time limit, checked before and after each (so a
+    plan is never returned late, even from a thread where a step cannot be interrupted)."""
+    where = "reading the document"
     for name in resolve(pipeline):
+        check(where)
         plan = COMPONENTS[name](plan)
+        where = f"the {name} step"
+    check(where)
     return plan
 
 
@@ -87,10 +93,12 @@ def parse(source: Source, *, name: str | None = None,
           convert: bool = False) -> Plan:
     """Parse a plan from a path, bytes or text into a :class:`Plan`.
 
-    ``timeout`` (seconds): a document that takes longer raises
-    :class:`~policyparse.errors.Timeout`.  ``convert``: legacy .doc/.wps, RTF and OpenDocument
-    files are converted by LibreOffice (``soffice``) instead of refused.  An unknown component
-    raises :class:`ValueError` before the source is read."""
-    steps = resolve(pipeline)
-    with time_limit(timeout, name or source_name(source)):
+    ``timeout`` (seconds; None: :data:`~policyparse.limits.DEFAULT_TIMEOUT`, 0: none): a
+    document that takes longer raises :class:`~policyparse.errors.Timeout`, in any thread (see
+    :mod:`policyparse.limits`; inside an enclosing limit the earlier deadline holds).
+    ``convert``: legacy .doc/.wps, RTF and OpenDocument files are converted by LibreOffice
+    (``soffice``) instead of refused.  An unknown component or a negative ``timeout`` raises
+    :class:`ValueError` before the source is read."""
+    steps, seconds = resolve(pipeline), limit_of(timeout)
+    with time_limit(seconds, name or source_name(source)):
         return run(plan_from_document(load(source, name=name, convert=convert)), steps)

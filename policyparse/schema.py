@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .batch.tables import Tables
+from .compare.model import PlanDiff
 from .model import MODELS, SCHEMA_VERSION
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -19,7 +20,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 def schemas() -> dict[str, str]:
     """File name → schema text for every public model."""
     out = {}
-    for name, model in {**MODELS, "batch-tables": Tables}.items():
+    for name, model in {**MODELS, "batch-tables": Tables, "plan-diff": PlanDiff}.items():
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://policyparse.dev/schemas/{name}-{SCHEMA_VERSION}.json"
@@ -38,5 +39,8 @@ def write(directory: Path = SCHEMA_DIR) -> list[Path]:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 2 and not SCHEMA_DIR.parent.joinpath("setup.cfg").exists():
+        # Installed from a wheel there is no checkout to write into: never site-packages.
+        sys.exit("usage: python -m policyparse.schema DIRECTORY (no source checkout here)")
     for p in write(Path(sys.argv[1]) if len(sys.argv) > 1 else SCHEMA_DIR):
         print(p)

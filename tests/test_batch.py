@@ -197,8 +197,9 @@ def test_inputs_from_directories_globs_and_files_get_unique_paths(tmp_path):
         (tmp_path / sub / "notes.json").write_text("{}")
     (tmp_path / "a" / "~$plan.docx").write_bytes(b"lock")
     (tmp_path / "odd.name").write_text("县规划", encoding="utf-8")
-    found = expand([str(tmp_path / "a"), str(tmp_path / "b" / "*.txt"), str(tmp_path / "odd.name")],
-                   root=tmp_path)
+    found, skipped = expand([str(tmp_path / "a"), str(tmp_path / "b" / "*.txt"),
+                             str(tmp_path / "odd.name")], root=tmp_path)
+    assert skipped == []  # other suffixes and Word's lock files are no candidates: not reported
     assert [i.file for i in found] == ["a/plan.txt", "b/plan.txt", "odd.name"]
     summary = batch(tmp_path, [tmp_path / "a", tmp_path / "b"], "out")
     assert summary.processed == 2
@@ -330,7 +331,7 @@ def test_rebuilding_tables_from_outputs_is_deterministic(tmp_path):
     batch(tmp_path, [src], "out")
     before = tables_text(tmp_path / "out")
     with engines.Local(jobs=1, timeout=None) as engine:
-        build_tables(Store(tmp_path / "out"), expand([str(src)], root=tmp_path), engine)
+        build_tables(Store(tmp_path / "out"), expand([str(src)], root=tmp_path)[0], engine)
     assert tables_text(tmp_path / "out") == before
 
 
@@ -345,7 +346,7 @@ class FailingEngine:
 def test_a_failed_cross_document_check_gives_error_rows_for_its_region(tmp_path):
     src = corpus_copy(tmp_path, forms=("seeds",))
     batch(tmp_path, [src], "out")
-    failed = build_tables(Store(tmp_path / "out"), expand([str(src)], root=tmp_path),
+    failed = build_tables(Store(tmp_path / "out"), expand([str(src)], root=tmp_path)[0],
                           FailingEngine())
     tables = load(tmp_path / "out")
     regions = tables["documents"].set_index("document").region
@@ -357,10 +358,9 @@ def test_a_failed_cross_document_check_gives_error_rows_for_its_region(tmp_path)
     assert not tables["findings"].cross_document.any()
 
 
-def test_readme_table_columns_are_current():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "| `owners` |" in readme and splice(readme) == readme, \
-        "run `python -m policyparse.batch.docs README.md`"
+def test_documented_table_columns_are_current():
+    page = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    assert "| `owners` |" in page and splice(page) == page, "run `python -m policyparse.batch.docs`"
 
 
 def test_time_limit_is_a_no_op_outside_the_main_thread():

@@ -36,7 +36,7 @@ def test_corpus_facts(form):
         result = score_plan(p, gold(stem), form)
         total.add(result.scores["facts"])
         assert result.accuracies["fact_value_as_of"].value >= 0.85
-        assert assert_spans_exact(p.facts, p.text) >= len(p.facts)
+        assert assert_spans_exact(p.facts, p) >= len(p.facts)
         assert [f.id for f in p.facts] == [f"f{i}" for i in range(1, len(p.facts) + 1)]
     assert total.f1 >= 0.85
 

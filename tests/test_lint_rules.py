@@ -41,13 +41,20 @@ def test_select_and_ignore():
         select(["ZZ9"])
 
 
-def test_readme_rules_table_is_current():
-    from policyparse.lint.docs import splice
+def test_rule_pages_are_current():
+    """docs/rules holds exactly the pages the registry generates, and the site nav lists them."""
+    from policyparse.lint.docs import RULES_DIR, pages, splice_nav
 
     from conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert splice(readme) == readme, "run `python -m policyparse.lint.docs README.md`"
+    stale = "stale: run `python -m policyparse.lint.docs`"
+    folder = ROOT / RULES_DIR
+    expected = pages()
+    assert sorted(p.name for p in folder.glob("*.md")) == sorted(expected), stale
+    for name, text in expected.items():
+        assert (folder / name).read_text(encoding="utf-8") == text, f"{name} {stale}"
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert splice_nav(config) == config, f"mkdocs.yml {stale}"
 
 
 def test_blank_dates_of_a_form_in_an_annex_are_the_forms():

@@ -18,9 +18,9 @@ def test_seed_blocks_and_spans_exact(stem):
     doc = load(seed(stem))
     assert doc.format == "txt"
     assert doc.blocks and all(doc.text[b.start:b.end].strip() for b in doc.blocks)
-    assert assert_spans_exact(doc.tables, doc.text) == sum(
+    assert assert_spans_exact(doc.tables, doc) == sum(
         1 + sum(len(r) for r in t.rows) for t in doc.tables)
-    assert assert_spans_exact(doc.diagnostics, doc.text) == sum(
+    assert assert_spans_exact(doc.diagnostics, doc) == sum(
         d.source is not None for d in doc.diagnostics)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import cn2an
 import pytest
 from conftest import DOCS, gold, seed
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from policyparse.load import load
 from policyparse.text.markers import bare_title, first_clause, parse_marker
-from policyparse.text.numerals import chinese_value, numeral_value
+from policyparse.text.numerals import chinese_number, chinese_numeral, chinese_value, numeral_value
 
 
 @pytest.mark.parametrize("text, family, value, label, title", [
@@ -72,6 +74,29 @@ def test_chinese_numerals_agree_with_cn2an_up_to_the_hundreds():
         [2, 200, 100, 105, 11, 20]
     assert [chinese_value(s) for s in ("三四", "十百", "百百", "", "一二")] == [None] * 5
     assert numeral_value("７") == 7 and numeral_value("⑩") == 10
+
+
+@given(st.integers(0, 10**8 - 1))
+def test_chinese_numerals_are_written_as_cn2an_writes_them(n):
+    assert chinese_numeral(n) == cn2an.an2cn(n)
+    assert chinese_numeral(n, capital=True) == cn2an.an2cn(n, "up")
+
+
+@given(st.integers(0, 10**12 - 1), st.integers(0, 999))
+def test_chinese_amounts_read_back_what_is_written(n, fraction):
+    assert chinese_number(chinese_numeral(n)) == n
+    written = chinese_numeral(n) + "点" + "".join("零一二三四五六七八九"[int(d)] for d in str(fraction))
+    assert chinese_number(written) == Decimal(f"{n}.{fraction}")
+
+
+def test_chinese_amounts_refuse_what_is_not_a_number():
+    assert [chinese_number(s) for s in ("两百", "百", "一亿零五百万", "二十万零三", "零点五")] == \
+        [200, 100, 105000000, 200003, Decimal("0.5")]
+    for text in ("十四五", "一二三", "三点五万", "一万万", "万", "亿万", "百分之五", "三点", "点五"):
+        assert chinese_number(text) is None, text
+    assert chinese_number("一二三", strict=False) == 123
+    with pytest.raises(ValueError):
+        chinese_numeral(10**12)
 
 
 def test_bare_title_and_first_clause():

@@ -40,7 +40,7 @@ def test_corpus_headings_and_levels(doc_stem, form):
     assert result.scores["headings"].f1 >= 0.95
     assert result.accuracies["heading_levels"].value >= 0.95
     assert result.accuracies["heading_labels"].value >= 0.95
-    assert assert_spans_exact(plan.headings, plan.text) == len(plan.headings)
+    assert assert_spans_exact(plan.headings, plan) == len(plan.headings)
     by_id = {h.id: h for h in plan.headings}
     for h in plan.headings:
         assert not h.title.endswith("。")
@@ -201,4 +201,4 @@ def test_numbered_cells_of_an_indicator_tables_grouping_columns_are_headings():
     assert got == [("一、", "总体要求", 1), ("附件", "考核指标", 1), ("一、", "服务质量", 2),
                    ("（一）", "功能定位", 3), ("（二）", "安全", 3), ("二、", "运营效率", 2),
                    ("（三）", "资源效率", 3)]
-    assert assert_spans_exact(plan.headings, plan.text) == len(plan.headings)
+    assert assert_spans_exact(plan.headings, plan) == len(plan.headings)

@@ -179,7 +179,7 @@ def test_corpus_owners_match_gold(stem, form):
         assert [squash(n) for n in t.lead] == [squash(n) for n in g["lead"]], g["quote"]
         assert [squash(n) for n in t.responsible] == [squash(n) for n in g["responsible"]], \
             g["quote"]
-    assert_spans_exact(plan.tasks, plan.text)
+    assert_spans_exact(plan.tasks, plan)
 
 
 def test_owner_spans_names_and_agencies():
@@ -187,7 +187,7 @@ def test_owner_spans_names_and_agencies():
                                     "004_417ac496b24af2bd")
     plan = owners(plan)
     owned = [o for t in plan.tasks for o in t.owners]
-    assert owned and assert_spans_exact(owned, plan.text) == len(owned)
+    assert owned and assert_spans_exact(owned, plan) == len(owned)
     for o in owned:
         assert o.name == o.source.text  # the corpus names are on one line: as written, exactly
         assert o.agency is not None and o.agency == registry().match(o.name).id
@@ -251,7 +251,7 @@ def test_section_clause_is_inherited_and_owner_lines_attach():
     assert (t3.lead, t3.responsible) == (["县市场监管局"], ["县公安局", "县司法局"])
     assert (t4.lead, t4.responsible) == ([], [])  # nothing stated: nothing invented
     assert t1.owners[0].source.text == "县科技局" and t1.owners[0].source.line == 1
-    assert_spans_exact(plan.tasks, plan.text)
+    assert_spans_exact(plan.tasks, plan)
 
 
 def _placed(text: str, heading: str, item: str) -> Plan:
@@ -297,7 +297,7 @@ def test_owner_line_after_a_group_owns_the_group_and_no_neighbour():
         (["区科技局"], []),  # its own clause, and the group before it ended with its line
         (["区市场监管局"], []), (["区市场监管局"], []),  # 【牵头部门】 after ⑤⑥
         ([], [])]  # another section: nothing inherited across the heading
-    assert_spans_exact(plan.tasks, plan.text)
+    assert_spans_exact(plan.tasks, plan)
 
 
 def test_clause_closing_a_paragraph_of_run_in_items_owns_them():
@@ -322,7 +322,7 @@ def test_task_division_table_columns():
                   for k, row in enumerate(table.rows)]
     assert _owned(plan) == [(["县科技局"], ["县财政局", "县市场监管局"]),
                             (["县市场监管局"], ["县公安局"])]
-    assert_spans_exact(plan.tasks, plan.text)
+    assert_spans_exact(plan.tasks, plan)
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -326,3 +327,37 @@ def test_no_command_writes_over_its_inputs_or_its_own_outputs(tmp_path, capsys):
     kept = _sha(reviewed)
     assert main(["lint", inputs[0], str(reviewed), "--annotate", str(tmp_path / "x")]) == 2
     assert _sha(reviewed) == kept  # an editor's reviewed copy is an input: never replaced
+
+
+def test_a_copy_that_would_not_open_again_is_refused_not_written(tmp_path, capsys):
+    """python-docx drops a DOCTYPE's entity declarations when it saves, leaving references no
+    reader can resolve: the copy is re-opened before it counts as written."""
+    plan = tmp_path / "plan.docx"
+    with zipfile.ZipFile(_docx("001_8feaf3a5e4c88e3f")) as zin, zipfile.ZipFile(plan, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = data.decode("utf-8").replace(
+                    "?>", '?><!DOCTYPE w:document [<!ENTITY name "规划">]>', 1)
+                data = xml.replace("</w:t>", "&name;</w:t>", 3).encode("utf-8")
+            zout.writestr(item, data)
+    out = tmp_path / "plan.reviewed.docx"
+    assert main(["lint", str(plan), "--annotate", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith(f"policyparse: error: {plan}: ") and "open again" in err[-1]
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["plan.docx"]
+
+
+@pytest.mark.parametrize("stem", ["000_8b7cc7afb4aa70ed", "003_351026cd5fe6092f"])
+def test_comments_count_places_one_way_and_mark_cut_quotes(annotated, stem):
+    """A Word copy counts places by paragraph (第N段), never by line, and a quote cut short
+    ends in an ellipsis."""
+    _, written, out = annotated(_docx(stem))
+    texts = [c.text for c in comments(out).values()]
+    assert any("第" in t and "段“" in t for t in texts)
+    assert not any(re.search(r"第[0-9]+行", t) for t in texts)
+    for t in texts:
+        for quote in re.findall(r"段“([^”]*)”", t):
+            assert len(quote) <= 40
+            if len(quote) == 40:
+                assert quote.endswith("…")

@@ -327,3 +327,14 @@ def test_invisible_controls_are_shown_not_obeyed(tmp_path):
     text = "一、总体要求\n到2025年，全县专利达到XX件\u202e反转。\n"
     html = render([policyparse.parse(text)], policyparse.lint(text))
     assert "\u202e" not in html and "⟨U+202E⟩" in html
+
+
+def test_target_groups_are_named_as_the_plan_names_them(corpus_report):
+    """Targets are grouped by canonical metric; the heading is the plan's own words, the
+    canonical key (an English identifier for known metrics) only its tooltip."""
+    plans, _, page = corpus_report
+    headings = re.findall(r'<tr class="group"><th colspan="6" title="([^"]*)">([^<]*)</th>', page)
+    keyed = {t.metric_key for p in plans for t in p.targets if t.metric_key}
+    assert headings and any(key in keyed and key.isascii() for key, _ in headings)
+    assert all(not name.isascii() and name in {t.metric for p in plans for t in p.targets}
+               for _, name in headings)

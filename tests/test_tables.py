@@ -56,7 +56,7 @@ def test_003_rows_become_facts_and_targets(form):
     assert [t.per_year for t in targets[:4]] == [True, False, False, True]  # 年度…
     for item in [*targets, *facts]:
         assert item.source.text.startswith(item.metric) and "\n" not in item.source.text
-    assert assert_spans_exact(targets + facts, p.text) == len(targets) + len(facts)
+    assert assert_spans_exact(targets + facts, p) == len(targets) + len(facts)
 
 
 def test_prose_and_table_figures_of_one_metric_share_a_key():

@@ -38,7 +38,7 @@ def test_corpus_targets(doc_stem, form):
     result = score_plan(p, gold(doc_stem), form)
     assert result.scores["targets"].f1 >= 0.9
     assert result.accuracies["target_value_deadline"].value >= 0.9
-    assert assert_spans_exact(p.targets, p.text) >= len(p.targets)
+    assert assert_spans_exact(p.targets, p) >= len(p.targets)
     assert [t.id for t in p.targets] == [f"g{i}" for i in range(1, len(p.targets) + 1)]
 
 

@@ -32,7 +32,7 @@ def fixture_plan(name: str) -> Plan:
 
 def check_contract(plan: Plan) -> None:
     """Spans exact, ids in order, paths made of real headings, bodies and titles from the text."""
-    assert assert_spans_exact(plan.tasks, plan.text) == len(plan.tasks)
+    assert assert_spans_exact(plan.tasks, plan) == len(plan.tasks)
     ids = {h.id for h in plan.headings}
     assert [t.id for t in plan.tasks] == [f"t{i}" for i in range(1, len(plan.tasks) + 1)]
     assert [t.source.start for t in plan.tasks] == sorted(t.source.start for t in plan.tasks)
@@ -222,7 +222,7 @@ def test_any_mix_of_numbered_lines_keeps_the_contract(lines):
     """Broken or odd numbering never fails the outline or the tasks, nor breaks the spans."""
     plan = parse("\n".join(lines), pipeline=PIPELINE)
     check_contract(plan)
-    assert assert_spans_exact(plan.headings, plan.text) == len(plan.headings)
+    assert assert_spans_exact(plan.headings, plan) == len(plan.headings)
     levels = {h.id: h.level for h in plan.headings}
     assert all(levels[h.parent] < h.level for h in plan.headings if h.parent)
 

@@ -478,8 +478,14 @@ def conflict_restated(plan: Plan, rng: random.Random) -> Injection | None:
 
 
 def already_met_baseline(plan: Plan, rng: random.Random) -> Injection | None:
-    goals = [t for t in _goals(plan) if t.comparator == ">=" and t.kind != "growth"]
-    y = (plan.meta.period.start or _year(plan)) - 1
+    # A stock or share to reach (GOLD.md's kinds level and share): a count of things to do, an
+    # increment or a growth rate is not met by what already exists.
+    goals = [t for t in _goals(plan) if t.comparator == ">=" and t.kind in ("level", "share")]
+    # Dated no earlier than any figure the document reports: the newest baseline is the one a
+    # reader measures the goal against (and not after the document's own year).
+    y = min(_year(plan), max(
+        [(plan.meta.period.start or _year(plan)) - 1]
+        + [int(f.as_of[:4]) for f in plan.facts if f.as_of and f.as_of[:4].isdigit()]))
     form = rng.choice(PHRASES["already-met"]["baselines"])
 
     def baseline(metric, v, unit):
@@ -497,7 +503,10 @@ def already_met_baseline(plan: Plan, rng: random.Random) -> Injection | None:
     ends = _sentence_ends(plan)
     if len(ends) < 2:
         return None
-    metric, unit, v = _generic(rng)
+    metric, unit, v = _generic(rng, "stock_metrics")
+    ends = [e for e in ends if e < _main_end(plan)]  # a baseline belongs to the plan's own text
+    if len(ends) < 2:
+        return None
     at, later = sorted(rng.sample(ends, 2))
     goal = _goal_sentence(plan, rng, metric, v, unit, _deadline(plan)) + "。"
     new = baseline(metric, v, unit) + "。"

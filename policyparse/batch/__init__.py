@@ -15,20 +15,23 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..errors import UsageError
+from ..errors import DiskFull, UsageError
+from ..files import is_temporary
 from ..lint.policy import LintPolicy
+from ..load import SUFFIXES
 from . import engines
 from .crossdoc import cross_findings
 from .engines import Failure
 from .inputs import Input, expand
 from .progress import Progress
-from .store import Store, TableWriter, read_input
+from .store import NO_SPACE, Store, TableWriter, read_input
 from .tables import TABLES, ErrorRow, document_id, document_row
 from .worker import process
 
@@ -46,6 +49,8 @@ class Summary:
     failed: int      # documents with an error record, from this run or an earlier one
     out: Path
     failed_earlier: int = 0  # of ``failed``: skipped in this run, failing since an earlier one
+    passed_over: int = 0     # paths found while scanning that are no readable file (reported)
+    temporaries_removed: int = 0  # temporary files a killed run had left in ``out``
 
 
 def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
@@ -59,7 +64,11 @@ def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
     ``force`` redoes every document, ``retry_failed`` those whose earlier run failed.
     ``policy`` decides the lint rules and findings as for ``policyparse lint`` (default: every
     rule, messages in ``lang``); ``convert`` reads legacy formats through LibreOffice.
-    Raises :class:`~policyparse.errors.UsageError` for no inputs or an unusable ``out``."""
+    Paths passed over while scanning are reported on ``progress`` (stderr), one line each, even
+    when ``quiet``.  Raises :class:`~policyparse.errors.UsageError` for no inputs (before
+    anything is written), an unusable ``out`` or one another batch is writing to, and
+    :class:`~policyparse.errors.DiskFull` when the disk fills up (the outputs of the documents
+    done are kept, no temporary file is left)."""
     policy = policy or LintPolicy(lang=lang)
     if engine not in engines.ENGINES:
         raise UsageError(None, f"unknown engine {engine!r}; "
@@ -67,24 +76,66 @@ def run(inputs: list[str], out: str | os.PathLike, *, jobs: int | None = None,
     if scheduler and engine != "dask":
         raise UsageError(None, "--scheduler joins a Dask cluster: use it with --engine dask")
     jobs = jobs or os.cpu_count() or 1
-    store = Store.open(out)
-    docs = expand(inputs, root=Path(root or Path.cwd()), exclude=store.root)
-    todo = [(inp, sha) for inp, sha in _hashes(docs)
-            if force or not store.done(inp.file, sha, failures=not retry_failed)]
-    bar = Progress(len(docs), len(docs) - len(todo), stream=progress, quiet=quiet)
-    with _engine(engine, jobs, scheduler, timeout) as pool:
-        for (inp, sha), result in pool.map(partial(process, policy=policy, convert=convert),
-                                           _items(todo, store, bar)):
-            store.save(*_record(inp, sha, result))
-            bar.update(not isinstance(result, Failure))
-        bar.stage("building the tables")
-        failed = build_tables(store, docs, pool, policy=policy)
-    bar.close(str(store.root))
+    stream = progress or sys.stderr
+    docs, passed_over = expand(inputs, root=Path(root or Path.cwd()), exclude=Path(out))
+    for skip in passed_over:
+        _say(stream, f"skipped {skip.path}: {skip.reason}")
+    if not docs:
+        raise UsageError(None, f"no input documents found (looked for {', '.join(SUFFIXES)})"
+                         + (f"; {len(passed_over)} path(s) skipped, see above"
+                            if passed_over else ""))
+    try:
+        store = Store.open(out)
+        with store.lock() as killed:
+            removed = _tidy(store, killed, stream)
+            todo = [(inp, sha) for inp, sha in _hashes(docs)
+                    if force or not store.done(inp.file, sha, failures=not retry_failed)]
+            bar = Progress(len(docs), len(docs) - len(todo), stream=progress, quiet=quiet,
+                           passed_over=len(passed_over))
+            with bar, _engine(engine, jobs, scheduler, timeout) as pool:
+                for (inp, sha), result in pool.map(
+                        partial(process, policy=policy, convert=convert),
+                        _items(todo, store, bar)):
+                    store.save(*_record(inp, sha, result))
+                    bar.update(not isinstance(result, Failure))
+                bar.stage("building the tables")
+                failed = build_tables(store, docs, pool, policy=policy)
+                bar.close(str(store.root))
+    except OSError as err:
+        if err.errno in NO_SPACE:
+            raise _disk_full(err, Path(out)) from None
+        raise
     redone = {inp.file for inp, _ in todo}
     earlier = sum(1 for inp in docs if inp.file not in redone
                   and (store.record(inp.file) or {}).get("status") == "error")
     return Summary(len(docs), len(todo), len(docs) - len(todo), failed, store.root,
-                   failed_earlier=earlier)
+                   failed_earlier=earlier, passed_over=len(passed_over),
+                   temporaries_removed=removed)
+
+
+def _say(stream: TextIO, line: str) -> None:
+    print(f"policyparse batch: {line}", file=stream, flush=True)
+
+
+def _tidy(store: Store, killed: int | None, stream: TextIO) -> int:
+    """Remove what a killed run left in ``store`` and say so; returns the files removed."""
+    count, size = store.remove_temporaries()
+    if killed or count:
+        who = f"an earlier run (pid {killed}) was killed" if killed else "an earlier run stopped"
+        _say(stream, f"{who} before it finished; removed {count} temporary file(s) it left "
+                     f"({size / 1e6:.1f} MB)")
+    return count
+
+
+def _disk_full(err: OSError, out: Path) -> DiskFull:
+    """The one-line error for a full disk, naming the file (or the folder of a temporary) as
+    under ``out`` as the user gave it."""
+    where = Path(err.filename) if err.filename else out
+    if where.is_absolute() and where.is_relative_to(out.resolve()):
+        where = out / where.relative_to(out.resolve())
+    return DiskFull(str(where.parent if is_temporary(where) else where),
+                    f"{err.strerror or 'no space left on device'}: the batch stopped; the "
+                    "documents done so far are kept, run it again when there is room")
 
 
 def _engine(name: str, jobs: int, scheduler: str | None, timeout: float | None):
@@ -112,7 +163,7 @@ def _items(todo: list[tuple[Input, str]], store: Store, bar: Progress
         try:
             data, sha = read_input(inp.path)
         except OSError as err:
-            store.save(*_record(inp, "", Failure(type(err).__name__, err.strerror or str(err))))
+            store.save(*_record(inp, "", Failure("Unreadable", err.strerror or str(err))))
             bar.update(False)
             continue
         yield (inp, sha), (data, inp.file, sha)

@@ -12,19 +12,28 @@ keeps the worker (in a process's main thread only, so not on Dask's worker threa
 C code never sees that signal, so the engine also stops the worker itself a little later
 (:func:`hard_limit`): pebble kills and replaces the process; on Dask the worker is restarted
 through its nanny.
+
+A local worker ends with the driver however the driver ends, even by ``SIGKILL`` when nothing
+stops the pool (:func:`die_with_parent`).  Every failure has an ``error_type`` from
+:func:`error_types`: the kinds of :mod:`policyparse.errors`, or one the engine gives.
 """
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import logging
+import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..errors import PolicyParseError, UsageError
+from ..errors import DiskFull, PolicyParseError, UsageError
 from ..limits import time_limit
 
 K = TypeVar("K")
@@ -39,10 +48,65 @@ class Failure:
     message: str
 
 
+# error types the engine gives, besides the kinds of policyparse.errors
+ENGINE_ERRORS = {
+    "WorkerCrashed": "The worker process died: killed (the system's out-of-memory killer, "
+                     "a signal) or crashed in C code.",
+    "OutOfMemory": "A MemoryError: the document needed more memory than the worker had.",
+    "TooDeep": "A RecursionError: the document nests deeper than the parser follows.",
+    "Unreadable": "The file could not be read: permission denied, gone since the scan, not a "
+                  "regular file any more, an I/O error.",
+    "InternalError": "Any other exception (ValueError, OverflowError, …): a bug in policyparse; "
+                     "the message starts with the exception's class, please report it with "
+                     "the file.",
+}
+_BY_CLASS = ((MemoryError, "OutOfMemory"), (RecursionError, "TooDeep"), (OSError, "Unreadable"))
+
+
+def error_types() -> dict[str, str]:
+    """Every ``error_type`` of an error record, with what it means."""
+    kinds, todo = {}, PolicyParseError.__subclasses__()
+    while todo:
+        cls = todo.pop(0)
+        if cls is not DiskFull:  # stops the batch instead (exit status 3)
+            kinds[cls.__name__] = " ".join(cls.__doc__.split())
+        todo += cls.__subclasses__()
+    return {**kinds, **ENGINE_ERRORS}
+
+
 def failure(err: BaseException) -> Failure:
     if isinstance(err, PolicyParseError):  # the file is named in the record, not the message
         return Failure(err.kind, err.reason + (f" ({err.hint})" if err.hint else ""))
-    return Failure(type(err).__name__, str(err) or type(err).__name__)
+    message = str(err) or type(err).__name__
+    for cls, kind in _BY_CLASS:
+        if isinstance(err, cls):
+            return Failure(kind, message)
+    return Failure("InternalError", f"{type(err).__name__}: {message}")
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCH_PARENT_EVERY = 0.5  # seconds, where the kernel cannot signal a parent's death
+
+
+def die_with_parent() -> None:
+    """Worker initialiser: end this worker when its parent ends (the driver, or the fork server
+    that ends with it).  On Linux the kernel sends ``SIGKILL`` (it works even while the worker
+    is stuck in C code); elsewhere a thread watches the parent's pid."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_PARENT_EVERY)
+    os._exit(1)
 
 
 def hard_limit(timeout: float) -> float:
@@ -73,7 +137,7 @@ class Local:
     def __enter__(self) -> Local:
         from pebble import ProcessPool
 
-        self.pool = ProcessPool(max_workers=self.jobs)
+        self.pool = ProcessPool(max_workers=self.jobs, initializer=die_with_parent)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -159,7 +223,7 @@ class Dask:
                 for fut in [f for f in pending if f.done()]:
                     key, _ = pending.pop(fut)
                     yield key, (fut.result() if fut.status == "finished"
-                                else failure(fut.exception()))
+                                else _dask_failure(fut.exception()))
                 overdue = [f for f, (_, deadline) in pending.items()
                            if deadline <= time.monotonic()]
                 if overdue:
@@ -171,6 +235,14 @@ class Dask:
 
 
 ENGINES = {"local": Local, "dask": Dask}
+
+
+def _dask_failure(err: BaseException) -> Failure:
+    from distributed import KilledWorker
+
+    if isinstance(err, KilledWorker):  # the task's workers died, as a local worker can
+        return Failure("WorkerCrashed", f"the worker process died ({err})")
+    return failure(err)
 
 
 def _restart_workers(client, overdue: list) -> None:

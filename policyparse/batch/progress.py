@@ -14,14 +14,16 @@ class Progress:
     terminal.  Rates and the ETA count the documents processed in this run, not those skipped."""
 
     def __init__(self, total: int, skipped: int, *, stream: TextIO | None = None,
-                 quiet: bool = False, bar: bool | None = None):
+                 quiet: bool = False, bar: bool | None = None, passed_over: int = 0):
         self.stream = stream or sys.stderr
         self.total, self.skipped, self.quiet = total, skipped, quiet
+        self.passed_over = passed_over  # paths found while scanning that are not documents
         self.ok = self.failed = 0
         self.started = self._logged_at = time.monotonic()
         self._logged_n = 0
         self._bar = None
-        if not quiet and (self.stream.isatty() if bar is None else bar):
+        # nothing to do: a bar would only show ": 0doc"
+        if not quiet and skipped < total and (self.stream.isatty() if bar is None else bar):
             from tqdm import tqdm
 
             self._bar = tqdm(total=total - skipped, file=self.stream, unit="doc",
@@ -54,10 +56,19 @@ class Progress:
             self._log(what)
 
     def close(self, out: str) -> None:
-        if self._bar is not None:
-            self._bar.close()
+        """End the bar and print the summary line."""
+        self.__exit__()
         if not self.quiet:
             self._log(f"{self._line(final=True)} → {out}")
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """End the bar, so that an error stopping the batch is printed on a line of its own."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
     def _line(self, final: bool = False) -> str:
         elapsed = time.monotonic() - self.started
@@ -66,7 +77,9 @@ class Progress:
         counts = f"{self.ok} ok, {self.failed} failed, {self.skipped} skipped"
         if final:
             speed = f", {rate:.1f} docs/s" if self.done else ""
-            return f"{self.total} documents ({counts}) in {elapsed:.1f} s{speed}"
+            passed = (f"; {self.passed_over} path(s) that are not documents passed over (listed "
+                      "above)" if self.passed_over else "")
+            return f"{self.total} documents ({counts}) in {elapsed:.1f} s{speed}{passed}"
         eta = (todo - self.done) / rate if rate else float("nan")
         return (f"{self.done + self.skipped}/{self.total} documents ({counts}), "
                 f"{rate:.1f} docs/s, ETA {eta:.0f} s")

@@ -1,6 +1,6 @@
 """The batch tables: one pydantic row model per table, the single source of their column schema.
 
-The README's column table (:mod:`.docs`), ``schemas/batch-tables.schema.json`` and the Parquet
+The column table of docs/batch.md (:mod:`.docs`), ``schemas/batch-tables.schema.json`` and the Parquet
 column types are all generated from these models.  Every row names its ``document`` (the id from
 :func:`document_id`); rows that point into a plan carry the source span as ``start``, ``end``,
 ``line``, ``page`` and ``text`` (``text == plan.text[start:end]``).

@@ -68,11 +68,15 @@ def segment_before(clause: str, end: int) -> str:
 
     A figure that opens its segment shares the verb of the one before (每年发布1个宣传片，5条以上
     小视频), so then the segment before is taken too."""
-    stops = [m.end() for m in CLAUSE_SPLIT.finditer(clause, 0, end)]
-    start = stops[-1] if stops else 0
-    if not clause[start:end].strip() and len(stops) > 1:
-        start = stops[-2]
+    # The last two stops, searched backwards: a long sentence is not listed again per figure.
+    last_two = [m.end() for _, m in zip(range(2), _CLAUSE_STOP_BACKWARDS.finditer(clause, 0, end))]
+    start = last_two[0] if last_two else 0
+    if not clause[start:end].strip() and len(last_two) > 1:
+        start = last_two[1]
     return clause[start:end]
+
+
+_CLAUSE_STOP_BACKWARDS = regex.compile(CLAUSE_SPLIT.pattern, regex.REVERSE)
 
 
 DURATIONS = frozenset({"month", "day", "hour"})

@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from typing import Literal
 
 import regex
@@ -105,16 +108,53 @@ def _guarded(pattern: regex.Pattern) -> regex.Pattern:
 
 def find_dates(text: str, offset: int = 0) -> list[DateMention]:
     """Every date mention in ``text``, in order; spans are ``text`` positions plus ``offset``."""
+    return _scan(text, 0, len(text), 0, offset)
+
+
+def _scan(text: str, start: int, end: int, floor: int, offset: int) -> list[DateMention]:
+    """The mentions of ``text[start:end]`` as :func:`find_dates` reads a text that begins at
+    ``floor`` (the comparison words before a mention are not looked for before it)."""
     mention, comparison, _ = _patterns()
     found = []
-    for m in mention.finditer(text):
+    for m in mention.finditer(text, start, end):
         fields = _read(m)
         if fields is None:
             continue
-        base = bool(comparison.search(text, max(0, m.start() - 3), m.start()))
+        base = bool(comparison.search(text, max(floor, m.start() - 3), m.start()))
         found.append(DateMention(start=m.start() + offset, end=m.end() + offset,
                                  written=m.group(), comparison=base, **fields))
     return found
+
+
+def dates_between(text: str, mentions: Sequence[DateMention], start: int, end: int
+                  ) -> list[DateMention]:
+    """What ``find_dates(text[start:end], start)`` finds, taken from ``mentions``: those of a
+    longer stretch of ``text`` that holds this one (a paragraph), found once, in order.
+
+    ``start`` is where a sentence or clause begins (no mention runs across it).  Only a mention
+    that runs past ``end`` (the figure the dates are read for) is read again, from its start:
+    searching each figure's whole sentence again would make a sentence of many figures cost the
+    square of its length."""
+    out = []
+    for d in mentions[bisect.bisect_left(mentions, start, key=_START):]:
+        if d.start >= end:
+            break
+        if d.end > end:  # cut short by ``end``: read as the shorter text has it
+            out += _scan(text, d.start, end, start, 0)
+            break
+        out.append(d)
+    return out
+
+
+def dated_between(text: str, mentions: Sequence[DateMention], start: int, end: int) -> bool:
+    """Whether :func:`dates_between` finds any date, looking at the first mention only."""
+    i = bisect.bisect_left(mentions, start, key=_START)
+    if i == len(mentions) or mentions[i].start >= end:
+        return False
+    return mentions[i].end <= end or bool(_scan(text, mentions[i].start, end, start, 0))
+
+
+_START = attrgetter("start")
 
 
 def _read(m: regex.Match) -> dict | None:
@@ -176,24 +216,93 @@ def resolve_deadline(clause_before: str, period: tuple[int | None, int | None],
     year of issue (``issued``).  Within one strength the nearest wins.
     Comparison bases (较2020年), as-of and since dates, and years before the plan began are
     baselines, not deadlines.  ``(None, "unknown")`` when nothing gives a year."""
-    start, end = period
-    issued_year = int(issued[:4]) if issued and issued[:4].isdigit() else None
-    floor = start or issued_year
-    best: tuple[int, int | None, str] | None = None  # strength, year, basis
-    for d in find_dates(clause_before):
-        found = _deadline(d, end, issued_year, floor)
+    return deadline_of(find_dates(clause_before), period, issued)
+
+
+def deadline_of(mentions: Iterable[DateMention], period: tuple[int | None, int | None],
+                issued: str | None = None) -> tuple[int | None, str]:
+    """:func:`resolve_deadline` from the date mentions before a figure, found already
+    (:func:`dates_between`)."""
+    due = _Due.of(period, issued)
+    best: Reading | None = None
+    for d in mentions:
+        found = due.read(d)
         if found and (best is None or found[0] <= best[0]):
             best = found
-    if best and best[1] is not None:
-        return best[1], best[2]
-    if end:
-        return end, "period-end"
-    # A document with no period (a notice, a one-off programme) aims within its year of issue.
-    return (issued_year, "issued") if issued_year else (None, "unknown")
+    return due.result(best)
+
+
+Reading = tuple[int, int | None, str]
+"""What a date mention says of a goal's deadline: strength (0 strongest), year, basis."""
+_STRENGTHS = 6
+
+
+@dataclass(frozen=True)
+class _Due:
+    """What the dates before a goal are read against: the plan's period and year of issue."""
+
+    end: int | None
+    issued_year: int | None
+    floor: int | None
+
+    @classmethod
+    def of(cls, period: tuple[int | None, int | None], issued: str | None) -> _Due:
+        issued_year = int(issued[:4]) if issued and issued[:4].isdigit() else None
+        return cls(period[1], issued_year, period[0] or issued_year)
+
+    def read(self, d: DateMention) -> Reading | None:
+        return _deadline(d, self.end, self.issued_year, self.floor)
+
+    def result(self, best: Reading | None) -> tuple[int | None, str]:
+        if best and best[1] is not None:
+            return best[1], best[2]
+        if self.end:
+            return self.end, "period-end"
+        # A document with no period (a notice, a one-off programme) aims within its year of issue.
+        return (self.issued_year, "issued") if self.issued_year else (None, "unknown")
+
+
+class Deadlines:
+    """:func:`deadline_of` for the figures of one paragraph, from its date mentions (found
+    once, in order): what each mention says is read once, and the strongest, nearest one before
+    a figure is looked up rather than searched for, so that a sentence of a thousand dated goals
+    is not read a thousand times."""
+
+    def __init__(self, text: str, mentions: Sequence[DateMention],
+                 period: tuple[int | None, int | None], issued: str | None = None):
+        self._text, self._mentions = text, mentions
+        self._due = _Due.of(period, issued)
+        self._read = [self._due.read(d) for d in mentions]
+        # for each strength, the last mention up to each place that is at least that strong
+        self._latest = []
+        for strength in range(_STRENGTHS):
+            last, latest = -1, []
+            for i, found in enumerate(self._read):
+                if found and found[0] <= strength:
+                    last = i
+                latest.append(last)
+            self._latest.append(latest)
+
+    def before(self, start: int, end: int) -> tuple[int | None, str]:
+        """The deadline of a figure at ``end`` from the dates of ``text[start:end]``, ``start``
+        where its sentence begins (as :func:`deadline_of` of :func:`dates_between`)."""
+        lo = bisect.bisect_left(self._mentions, start, key=_START)
+        hi = bisect.bisect_left(self._mentions, end, key=_START)
+        cut: list[DateMention] = []
+        if hi > lo and self._mentions[hi - 1].end > end:  # cut short by the figure
+            hi -= 1
+            cut = _scan(self._text, self._mentions[hi].start, end, start, 0)
+        best = next((self._read[j] for strength in range(_STRENGTHS) if hi > lo
+                     and (j := self._latest[strength][hi - 1]) >= lo), None)
+        for d in cut:  # after all the others: the nearest
+            found = self._due.read(d)
+            if found and (best is None or found[0] <= best[0]):
+                best = found
+        return self._due.result(best)
 
 
 def _deadline(d: DateMention, end: int | None, issued_year: int | None,
-              floor: int | None) -> tuple[int, int | None, str] | None:
+              floor: int | None) -> Reading | None:
     if d.comparison:
         return None
     if d.kind in ("by", "point"):
@@ -218,11 +327,19 @@ def as_of(clause_before: str) -> str | None:
     2023年 → 2024/2023, “十三五”期间 → 2020.  A period up to now (2023年以来, 近3年来) or a
     recurring one (每年) has no date.  A comparison base counts only for its own figure
     (比2016年的总量27件 → 2016), not for a change from it (比2016年增长197%)."""
+    return as_of_between(clause_before, find_dates(clause_before), 0, len(clause_before))
+
+
+def as_of_between(text: str, mentions: Sequence[DateMention], start: int, end: int
+                  ) -> str | None:
+    """:func:`as_of` of ``text[start:end]``, with its dates taken from ``mentions`` (those of its
+    paragraph, found once: :func:`dates_between`) and each date's own words read up to the next
+    clause stop only, so that a paragraph of many figures is not read again for each."""
     _, _, change = _patterns()
-    for d in reversed(find_dates(clause_before)):
-        if d.comparison and change.search(clause_before, d.end):
+    for d in reversed(dates_between(text, mentions, start, end)):
+        if d.comparison and change.search(text, d.end, end):
             continue
-        if _dates_another(clause_before, d):
+        if _dates_another(text, d, end):
             continue
         if d.kind in ("as-of", "point", "by"):
             return _iso(d.year, d.month)
@@ -234,15 +351,14 @@ def as_of(clause_before: str) -> str | None:
     return None
 
 
-def _dates_another(text: str, d: DateMention) -> bool:
-    """``d`` is attributive to a figure before the end of ``text``: 将2016年实施的24项措施调整为30项
-    dates the 24, not the 30."""
-    after = text[d.end:]
-    figure = next(iter(find_quantities(after)), None)
-    if figure is None:
-        return False
-    between = after[:figure.start]
-    return "的" in between and not _CLAUSE_STOP.search(between)
+def _dates_another(text: str, d: DateMention, end: int) -> bool:
+    """``d`` is attributive to a figure before ``end``: 将2016年实施的24项措施调整为30项 dates the
+    24, not the 30.  That figure is in ``d``'s clause (after a clause stop it dates nothing), so
+    only the words up to the stop are read."""
+    stop = _CLAUSE_STOP.search(text, d.end, end)
+    clause = text[d.end:stop.start() if stop else end]
+    figure = next(iter(find_quantities(clause)), None)
+    return figure is not None and "的" in clause[:figure.start]
 
 
 def _iso(year: int | None, month: int | None) -> str | None:

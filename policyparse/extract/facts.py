@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..model import Fact, Plan
 from ..pipeline import component
-from .deadlines import as_of
+from .deadlines import as_of_between
 from ..text.clauses import sentence_start
 from .metrics import measured
 from .sections import Figure, in_text_order, prose_figures, vocabulary
@@ -29,7 +29,7 @@ def _fact(plan: Plan, f: Figure) -> Fact:
     q = f.quantity
     return Fact(id="", **measured(f.phrase.metric, q),
                 as_of=None if _spanned(plan.text, f) else
-                as_of(plan.text[_dated_from(plan.text, f):q.start]),
+                as_of_between(plan.text, f.dates, _dated_from(plan.text, f), q.start),
                 source=plan.span(f.phrase.start, f.phrase.end))
 
 

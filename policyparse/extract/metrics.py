@@ -389,20 +389,22 @@ def _strip_before(text: str, start: int, end: int, own_names: tuple[str, ...],
     if marker is not None:
         words = words[marker.title_start:]
     v = vocabulary()
-    metric = _stripped(words, (_subjects(own_names), v.lead))
-    if normalise(metric) in v.bare_heads:  # 培训人员(数量): its 培训 is no verb to drop
-        return _stripped(words, (_subjects(own_names),))
-    return metric
+    return _stripped(words, (_subjects(own_names), v.lead))
 
 
 def _stripped(words: str, starts: tuple[regex.Pattern, ...]) -> str:
-    """``words`` without the leading ``starts`` and the trailing cue words, to a fixed point."""
-    tail = vocabulary().tail
+    """``words`` without the leading ``starts`` and the trailing cue words, to a fixed point;
+    a leading word stays where dropping it would leave a bare head (力争培训人员 → 培训人员:
+    its 培训 is no verb to drop)."""
+    v = vocabulary()
     while True:
-        stripped = tail.sub("", _strip_start(words, starts)).strip(_PUNCT)
-        if stripped == words:
+        untailed = v.tail.sub("", words).strip(_PUNCT)
+        started = _strip_start(untailed, starts)
+        if started != untailed and normalise(started) in v.bare_heads:
+            started = untailed
+        if started == words:
             return words
-        words = stripped
+        words = started
 
 
 def _without_dates(text: str, start: int, end: int, dates: Sequence[DateMention]) -> str:

@@ -33,12 +33,14 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from typing import Literal, TypeVar
 
 import regex
 
 from ..memo import per_plan
 from ..geo import gazetteer
+from ..limits import check
 from ..model import Block, Fact, Heading, Plan, Target
 from ..text.clauses import clause_bounds, sentence_start
 from ..structure.parts import part_kind, states_rules_by_kind
@@ -145,13 +147,15 @@ def prose_figures(plan: Plan) -> list[Figure]:
     for block in plan.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
+        check("reading figures")  # the costliest loop of a parse: a limit is noticed here
         body = text[block.start:block.end]
         quantities = find_quantities(body, block.start)
         if not quantities:
             continue
         dates = tuple(find_dates(body[:quantities[-1].end - block.start], block.start))
         quoted = [(m.start() + block.start, m.end() + block.start) for m in _QUOTED.finditer(body)]
-        kept = [q for q in quantities if _is_figure(text, q, dates, quoted)]
+        index = _DateIndex.of(dates)
+        kept = [q for q in quantities if _is_figure(text, q, index, quoted)]
         goal_block = _has_goal_title(body)
         for q, phrase in zip(kept, figure_phrases(text, kept, names, dates)):
             sentence = sentence_start(text, q.start)
@@ -159,7 +163,7 @@ def prose_figures(plan: Plan) -> list[Figure]:
             if _is_rule(text, q, sentence, segment):
                 continue
             kind = sections.kind_at(q.start) or ("goal" if goal_block else None)
-            role = _role(text, kind, q, dates, sentence, segment, first_year, undated_goals)
+            role = _role(text, kind, q, index, sentence, segment, first_year, undated_goals)
             if role is not None:
                 out.append(Figure(q, role, phrase, block, dates, sentence))
     return out
@@ -201,7 +205,31 @@ def own_names(region: str | None) -> tuple[str, ...]:
     return (name, f"全{level}") if level in _LEVELS and name != f"全{level}" else (name,)
 
 
-def _is_figure(text: str, q: Quantity, dates: tuple[DateMention, ...],
+@dataclass(frozen=True)
+class _DateIndex:
+    """A paragraph's dates (in text order) looked up by position: a paragraph of a thousand
+    figures is not scanned again for each."""
+
+    dates: tuple[DateMention, ...]
+    starts: list[int]
+    reach: list[int]  # reach[i]: the furthest end of dates[:i + 1]
+
+    @classmethod
+    def of(cls, dates: tuple[DateMention, ...]) -> _DateIndex:
+        return cls(dates, [d.start for d in dates], list(accumulate((d.end for d in dates), max)))
+
+    def covers(self, pos: int) -> bool:
+        """Whether a date holds ``pos`` (近3年来, 三年示范期)."""
+        i = bisect.bisect_right(self.starts, pos)
+        return i > 0 and self.reach[i - 1] > pos
+
+    def between(self, start: int, end: int) -> list[DateMention]:
+        """The dates inside ``[start, end)``, in text order."""
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_right(self.starts, end)
+        return [d for d in self.dates[lo:hi] if d.end <= end]
+
+
+def _is_figure(text: str, q: Quantity, dates: _DateIndex,
                quoted: list[tuple[int, int]]) -> bool:
     if q.unit is None and not (q.bound or q.approx):
         return False  # a bare number: chart data, a code, a count without its unit
@@ -211,7 +239,7 @@ def _is_figure(text: str, q: Quantity, dates: tuple[DateMention, ...],
         return False
     if text[max(0, q.start - 2):q.start].rstrip(" ")[-1:] in vocabulary().formula:
         return False  # 门诊收入/医疗收入×100%: a formula's factor, not a value
-    return not any(d.start <= q.start < d.end for d in dates)  # 近3年来, 三年示范期
+    return not dates.covers(q.start)  # 近3年来, 三年示范期
 
 
 def _has_goal_title(body: str) -> bool:
@@ -268,7 +296,7 @@ def _is_condition(text: str, q: Quantity, sentence: int, segment: str) -> bool:
     return _CONDITION.search(text, sentence, clause_end + 1) is not None
 
 
-def _role(text: str, kind: Kind | None, q: Quantity, dates: tuple[DateMention, ...],
+def _role(text: str, kind: Kind | None, q: Quantity, dates: _DateIndex,
           sentence: int, segment: str, start_year: int | None,
           undated_goals: bool) -> Role | None:
     """Fact, target or neither, by the nearest date before the figure in its sentence, the part
@@ -280,7 +308,7 @@ def _role(text: str, kind: Kind | None, q: Quantity, dates: tuple[DateMention, .
     only a dated figure is a goal."""
     # 年度, 年增长 qualify the metric as yearly: no date to tell the figure's tense by (到2023年，
     # 年度专利授权量不少于1200件); a clause's own 每年 does date it (以2020年…为基数，每年新增…).
-    before = [d for d in dates if sentence <= d.start and d.end <= q.start and not d.comparison
+    before = [d for d in dates.between(sentence, q.start) if not d.comparison
               and not (d.kind == "per-year" and d.written.startswith("年"))]
     tense = _tense(before[-1], start_year) if before else None
     if kind == "glossary":

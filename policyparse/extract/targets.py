@@ -2,7 +2,7 @@
 
 A prose figure is a target by where it stands and its tense (:mod:`.sections`); its comparator,
 kind and flags come from the cue words before it (:func:`~.cues.classify`), its deadline from
-the dates before it in its sentence (:func:`~.deadlines.resolve_deadline`: 到2027年, a phase, the
+the dates before it in its sentence (:class:`~.deadlines.Deadlines`: 到2027年, a phase, the
 plan period's end), its metric from the words around it (:mod:`.metrics`).  A target inside a
 task's span belongs to that task: ``task`` is the task's number and the task lists its id.
 """
@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import bisect
 
-from ..text.clauses import clause_bounds
+import regex
+
+from ..text.clauses import CLAUSE_SPLIT, clause_bounds
 from ..model import Plan, Target
 from ..pipeline import component
 from .cues import classify, time_limit
-from .deadlines import resolve_deadline
+from .deadlines import Deadlines
 from .metrics import measured
 from .numbers import Quantity
 from .sections import Figure, in_text_order, prose_figures, start_year
@@ -26,17 +28,22 @@ _MONTHS_A_YEAR = 12
 
 @component("targets", requires=("meta", "outline", "tasks"))
 def targets(plan: Plan) -> Plan:
-    prose = [_target(plan, f) for f in prose_figures(plan) if f.role == "target"]
+    due: dict[int, Deadlines] = {}  # by paragraph: its dates are read once for its goals
+    prose = [_target(plan, f, due) for f in prose_figures(plan) if f.role == "target"]
     plan.targets = in_text_order([*prose, *table_targets(plan)], "g")
     _link_tasks(plan, plan.targets)
     return plan
 
 
-def _target(plan: Plan, f: Figure) -> Target:
-    q, period, before = f.quantity, plan.meta.period, plan.text[f.sentence:f.quantity.start]
+def _target(plan: Plan, f: Figure, due: dict[int, Deadlines]) -> Target:
+    q, period = f.quantity, plan.meta.period
     clause_end = clause_bounds(plan.text, q.start, q.end)[1]  # 1年内, 1支…队伍 read what follows
-    cls = classify(plan.text[f.sentence:clause_end], q, f.sentence)
-    deadline, basis = resolve_deadline(before, (period.start, period.end), plan.meta.issued)
+    read_from = _segments_before(plan.text, f.sentence, q.start)
+    cls = classify(plan.text[read_from:clause_end], q, read_from)
+    if f.block.start not in due:
+        due[f.block.start] = Deadlines(plan.text, f.dates, (period.start, period.end),
+                                       plan.meta.issued)
+    deadline, basis = due[f.block.start].before(f.sentence, q.start)
     if basis == "per-year" and not cls.per_year:
         basis = "period-end"  # another figure's 每年 in the sentence says nothing of this one
     if basis in ("period-end", "issued", "unknown") and time_limit(plan.text, q):
@@ -46,6 +53,25 @@ def _target(plan: Plan, f: Figure) -> Target:
                   comparator=cls.comparator, kind=cls.kind, cumulative=cls.cumulative,
                   per_year=cls.per_year, deadline=deadline, deadline_basis=basis,
                   source=plan.span(f.phrase.start, f.phrase.end))
+
+
+_STOP_BEFORE = regex.compile(CLAUSE_SPLIT.pattern, regex.REVERSE)
+_SEGMENTS_READ = 2
+"""How many clause segments before a figure :func:`~.cues.classify` reads (its own, and the one
+before when it opens its own: 每年发布1个宣传片，5条以上小视频)."""
+
+
+def _segments_before(text: str, sentence: int, pos: int) -> int:
+    """Where the last :data:`_SEGMENTS_READ` clause segments before ``pos`` in its sentence
+    start: the figure's cues are read there, not in the whole sentence (a sentence of a thousand
+    figures would be read a thousand times)."""
+    at = pos
+    for _ in range(_SEGMENTS_READ + 1):
+        stop = _STOP_BEFORE.search(text, sentence, at)
+        if stop is None:
+            return sentence
+        at = stop.start()
+    return stop.end()
 
 
 def _time_limit_end(plan: Plan, q: Quantity) -> tuple[int, str] | None:

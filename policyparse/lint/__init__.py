@@ -2,30 +2,40 @@
 
 ``lint_plan(plan)`` runs the single-document rules; ``lint_plans(plans)`` also runs the
 cross-document rules over the plans together.  Rules live in :mod:`.rules`, one small module per
-rule family, registered in :mod:`.registry`.
+rule family, registered in :mod:`.registry`.  Both run under the caller's time limit
+(:mod:`policyparse.limits`), if any: ``policyparse.lint`` and the CLI set one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ..limits import check, time_limit
 from ..model import Finding, Plan
 from .registry import SEVERITY_RANK, Rule, all_rules
 
 
 def _run(rules: Iterable[type[Rule]], plans: Sequence[Plan], lang: str) -> list[Finding]:
-    findings: list[Finding] = []
-    seen: set[tuple] = set()
-    for rule_cls in rules:
-        rule = rule_cls(lang)
-        produced = rule.check_many(plans) if rule.cross_document else (
-            f for plan in plans for f in rule.check(plan))
+    """Each rule's findings, once.  The current time limit is checked at every finding and
+    after every rule, and a timeout while one plan is linted names that plan."""
+    found: dict[tuple, Finding] = {}
+    instances = [rule_cls(lang) for rule_cls in rules]
+
+    def add(rule: Rule, produced: Iterable[Finding]) -> None:
         for f in produced:
-            key = (f.code, f.document, tuple((s.start, s.end) for s in f.sources))
-            if key not in seen:
-                seen.add(key)
-                findings.append(f)
-    return sort_findings(findings)
+            check(f"rule {rule.code}")
+            found.setdefault((f.code, f.document, tuple((s.start, s.end) for s in f.sources)), f)
+        check(f"rule {rule.code}")
+
+    for plan in plans:
+        with time_limit(None, plan.document):
+            for rule in instances:
+                if not rule.cross_document:
+                    add(rule, rule.check(plan))
+    for rule in instances:
+        if rule.cross_document:
+            add(rule, rule.check_many(plans))
+    return sort_findings(list(found.values()))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -9,6 +9,7 @@ separated by tabs, so that table cells have spans like everything else; their bl
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import regex
@@ -19,6 +20,12 @@ from ..model import Block, BlockKind, Cell, Diagnostic, Meta, Span, Table, span_
 
 MAX_BLOCKS = 100_000
 """Paragraphs, headings and table rows one document may have; real plans have a few thousand."""
+MAX_TEXT_CHARS = 16 * 1024 * 1024
+"""Characters of text one document may have, as many as the largest text file read: labels,
+merged table cells and the like cannot make a small file's text grow past it."""
+MAX_DIAGNOSTICS = 10_000
+"""Diagnostics one document keeps (a heavily revised plan has a few thousand tracked changes);
+past it they are only counted, in one last diagnostic."""
 
 # Characters that carry no meaning in a plan's text but break matching: zero-width marks, soft
 # hyphens and the BOM are dropped; exotic spaces become a plain space.
@@ -59,6 +66,12 @@ class Document:
         return span_in(self.text, self.blocks, start, end)
 
 
+def _in_block(block: Block, text: str, start: int) -> Span:
+    """The span of ``text`` at ``start``, on ``block``'s line (what :func:`span_in` finds)."""
+    return Span(text=text, start=start, end=start + len(text), line=block.line, page=block.page,
+                block=block.index)
+
+
 class DocumentBuilder:
     """Accumulates blocks and produces a :class:`Document` with exact spans."""
 
@@ -73,14 +86,12 @@ class DocumentBuilder:
         self.diagnostics: list[Diagnostic] = []
         self.meta = Meta()
         self._pending_anchors: list[tuple[Diagnostic, int, int | None]] = []
+        self._dropped: Counter[str] = Counter()
 
     @property
     def position(self) -> int:
         """Where the next block will start in the text."""
         return self._pos + (1 if self._parts else 0)
-
-    def text_of(self, block: Block) -> str:
-        return "".join(self._parts)[block.start:block.end]
 
     def take_caption(self, *, styled: bool = False) -> str | None:
         """The block just before a table is its caption when it reads 表N (or, ``styled``, the
@@ -88,7 +99,7 @@ class DocumentBuilder:
         prev = self.blocks[-1] if self.blocks else None
         if prev is None or prev.kind not in ("paragraph", "caption"):
             return None
-        text = self.text_of(prev)
+        text = self._parts[-1]  # the last block's line
         caption = CAPTION.match(text)
         if styled or caption is not None and caption["kind"] in ("表", "Table"):
             prev.kind = "caption"
@@ -117,11 +128,16 @@ class DocumentBuilder:
         if len(self.blocks) >= MAX_BLOCKS:  # every block costs a model object: bound the memory
             raise TooLarge(self.path, f"more than {MAX_BLOCKS:,} paragraphs (no plan has that "
                            "many; a log file or a data dump?)")
+        if self._pos + len(line) > MAX_TEXT_CHARS:
+            raise TooLarge(self.path, f"more than {MAX_TEXT_CHARS:,} characters of text")
         if self._parts:
             self._parts.append("\n")
             self._pos += 1
             self._line += 1
-        block = Block(start=self._pos, end=self._pos + len(line), line=self._line, **fields)
+        # A text file's blocks are its lines (``index``): spans give the file's own line number,
+        # the one an editor shows; other formats number the lines of the normalised text.
+        number = fields["index"] + 1 if self.format == "txt" else self._line
+        block = Block(start=self._pos, end=self._pos + len(line), line=number, **fields)
         self._parts.append(line)
         self._pos += len(line)
         self.blocks.append(block)
@@ -134,34 +150,33 @@ class DocumentBuilder:
         clean = [row for row in clean if any(row)]
         if not clean:
             return None
-        first_block = len(self.blocks)
-        cell_spans: list[list[tuple[str, int, int]]] = []
+        # Spans are read off the rows' blocks (a row is one line): joining the whole text for
+        # every table would make each table cost as much as the document so far.
+        lines, cells = [], []
         for row in clean:
             # add() would normalise the tabs away; the row is placed as it is.
-            block = self._append("\t".join(row), index=index, kind="table", page=page)
+            lines.append("\t".join(row))
+            block = self._append(lines[-1], index=index, kind="table", page=page)
             spans, at = [], block.start
             for cell in row:
-                spans.append((cell, at, at + len(cell)))
+                spans.append(Cell(text=cell, source=_in_block(block, cell, at)))
                 at += len(cell) + 1
-            cell_spans.append(spans)
-        text_so_far = "".join(self._parts)
-        blocks = self.blocks
-        start, end = blocks[first_block].start, blocks[-1].end
-
-        def cell(c: tuple[str, int, int]) -> Cell:
-            return Cell(text=c[0], source=span_in(text_so_far, blocks, c[1], c[2]))
-
+            cells.append(spans)
+        first = self.blocks[-len(clean)]
         hdr = min(header_rows, len(clean) - 1)
         header = [" ".join(filter(None, col)) for col in zip(*clean[:hdr])] if hdr > 0 else []
         table = Table(id=f"tbl{len(self.tables) + 1}", caption=caption, header=header,
-                      rows=[[cell(c) for c in row] for row in cell_spans[hdr:]],
-                      source=span_in(text_so_far, blocks, start, end))
+                      rows=cells[hdr:], source=_in_block(first, "\n".join(lines), first.start))
         self.tables.append(table)
         return table
 
     def diagnose(self, kind: str, message: str, *, text: str = "", author: str | None = None,
-                 at: int | None = None, end: int | None = None) -> Diagnostic:
-        """Record a diagnostic, anchored at ``text[at:end]`` (resolved when the text is final)."""
+                 at: int | None = None, end: int | None = None) -> Diagnostic | None:
+        """Record a diagnostic, anchored at ``text[at:end]`` (resolved when the text is final);
+        past :data:`MAX_DIAGNOSTICS` it is only counted (and ``None`` returned)."""
+        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+            self._dropped[kind] += 1
+            return None
         diag = Diagnostic(kind=kind, message=message, text=text, author=author)
         self.diagnostics.append(diag)
         if at is not None:
@@ -174,5 +189,9 @@ class DocumentBuilder:
             at = min(max(at, 0), len(text))
             end = at if end is None else min(max(end, at), len(text))
             diag.source = span_in(text, self.blocks, at, end)
+        if self._dropped:
+            counts = ", ".join(f"{kind} {n:,}" for kind, n in self._dropped.most_common())
+            self.diagnostics.append(Diagnostic(kind="other", message=f"{self._dropped.total():,} "
+                                               f"more diagnostics not kept ({counts})"))
         return Document(path=self.path, format=self.format, text=text, blocks=self.blocks,
                         tables=self.tables, diagnostics=self.diagnostics, meta=self.meta)

@@ -14,7 +14,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import lru_cache
 from itertools import takewhile
 
@@ -25,12 +25,23 @@ from docx.opc.pkgreader import PackageReader
 from lxml import etree
 
 from ..errors import CorruptDocument, TooLarge
-from .document import Document, DocumentBuilder, normalise_line
+from .document import MAX_BLOCKS, MAX_TEXT_CHARS, Document, DocumentBuilder, normalise_line
 from .numbering import W, Numbering, UndefinedNumbering
-from .sniff import ZIP_ERRORS
+from .sniff import MAX_MEMBERS, ZIP_ERRORS
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_MEMBERS = 10_000
+MAX_PART_BYTES = 50 * 1024 * 1024
+"""Uncompressed size of one XML part (document.xml, numbering.xml, styles.xml, comments.xml …);
+the document.xml of a 300-page plan is a few megabytes."""
+MAX_PACKAGE_PART_BYTES = 4 * 1024 * 1024
+"""Uncompressed size of the package's own parts (relationships, content types), which
+python-docx reads whole; a plan's are a few kilobytes."""
+MAX_ELEMENTS = 1_000_000
+"""XML elements one part may have, counted while it is read: a tree costs about 140 bytes an
+element, and a few megabytes of ``<w:p/>`` compress to kilobytes."""
+MAX_TABLE_COLUMNS = 63
+"""Word's own limit: a cell spanning more columns (``w:gridSpan``, ``w:gridBefore``) is cut."""
+_CHUNK = 1 << 20  # bytes fed to the counting parser at a time
 
 # No entity expansion, no network, no huge trees: a .docx is untrusted input.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -59,6 +70,8 @@ def load_docx(data: bytes, path: str) -> Document:
     body = root.find(W + "body") if root.tag == W + "document" else None
     if body is None:
         raise CorruptDocument(path, "word/document.xml has no w:body")
+    if sum(1 for _ in body.iter(_P)) > MAX_BLOCKS:  # refused before a block is built
+        raise TooLarge(path, f"more than {MAX_BLOCKS:,} paragraphs (w:p) in word/document.xml")
     b = DocumentBuilder(path, "docx")
     styles = _Styles(parts.xml(RT.STYLES, b))
     numbering = parts.xml(RT.NUMBERING, b)
@@ -79,6 +92,7 @@ class _Package:
 
     def __init__(self, data: bytes, path: str):
         _check_zip(data, path)
+        self.path = path
         try:
             reader = PackageReader.from_file(io.BytesIO(data))
             blobs = {str(name): blob for name, _, _, blob in reader.iter_sparts()}
@@ -107,7 +121,7 @@ class _Package:
         out = []
         for name, blob in self.related.get(reltype, []):
             try:
-                out.append((name, etree.fromstring(blob, _PARSER)))
+                out.append((name, _read_xml(blob, name.lstrip("/"), self.path)))
             except etree.XMLSyntaxError as err:
                 if reltype not in self._broken:
                     self._broken.add(reltype)
@@ -133,13 +147,38 @@ def _check_zip(data: bytes, path: str) -> None:
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED:
         raise TooLarge(path, f"{total} bytes uncompressed exceeds the limit of {MAX_UNCOMPRESSED}")
+    for info in infos:
+        name = info.filename.lower()
+        limit = (MAX_PACKAGE_PART_BYTES if name.endswith(".rels") or name == "[content_types].xml"
+                 else MAX_PART_BYTES if name.endswith(".xml") else None)
+        if limit is not None and info.file_size > limit:
+            raise TooLarge(path, f"{info.filename} is {info.file_size:,} bytes uncompressed, more "
+                           f"than the limit of {limit:,} for one XML part")
 
 
 def _parse(blob: bytes, path: str) -> etree._Element:
     try:
-        return etree.fromstring(blob, _PARSER)
+        return _read_xml(blob, "word/document.xml", path)
     except etree.XMLSyntaxError as err:
         raise CorruptDocument(path, f"malformed word/document.xml ({_reason(err)})") from None
+
+
+def _read_xml(blob: bytes, name: str, path: str) -> etree._Element:
+    """Parse one XML part of the package, refusing one of more than :data:`MAX_ELEMENTS`
+    elements before its tree is built.  Every element opens with ``<``: a part with fewer is
+    parsed at once; a longer one is parsed in chunks, counting its elements as they are read."""
+    if blob.count(b"<") <= MAX_ELEMENTS:
+        return etree.fromstring(blob, _PARSER)
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True,
+                                 huge_tree=False)
+    seen = 0
+    for at in range(0, len(blob), _CHUNK):
+        parser.feed(blob[at:at + _CHUNK])
+        seen += sum(1 for _ in parser.read_events())
+        if seen > MAX_ELEMENTS:
+            raise TooLarge(path, f"{name} has more than {MAX_ELEMENTS:,} XML elements (a plan "
+                           "has far fewer; generated or hostile content?)")
+    return parser.close()
 
 
 def _reason(err: Exception) -> str:
@@ -154,8 +193,24 @@ class _Style:
     ilvl: int | None = None
 
 
+@dataclass(frozen=True)
+class _Inherited:
+    """What a style states or inherits through ``w:basedOn``; the nearest statement wins."""
+
+    outline: int | None = None  # w:outlineLvl (0: body text)
+    named: int | None = None  # the level of a name such as "heading 2" or "标题 2"
+    num_id: str | None = None
+    ilvl: int | None = None
+
+    def over(self, base: _Inherited) -> _Inherited:
+        return _Inherited(*(mine if mine is not None else theirs
+                            for mine, theirs in zip(astuple(self), astuple(base))))
+
+
 class _Styles:
-    """Paragraph styles resolved through ``w:basedOn``: name, heading level, list."""
+    """Paragraph styles resolved through ``w:basedOn``: name, heading level, list.  Each style
+    is resolved once, on top of its resolved parent: resolving every style of a chain of
+    thousands costs the chain, not its square."""
 
     def __init__(self, root: etree._Element | None):
         self._raw: dict[str, etree._Element] = {}
@@ -169,33 +224,41 @@ class _Styles:
             num_id = el.find(f"{W}pPr/{W}numPr/{W}numId")
             if num_id is not None:
                 self.lists[sid] = num_id.get(_VAL, "")
+        self._inherited: dict[str, _Inherited] = {}
         self.resolve = lru_cache(maxsize=None)(self._resolve)
 
     def _resolve(self, sid: str | None) -> _Style:
-        chain, seen = [], set()
-        while sid in self._raw and sid not in seen:  # basedOn cycles occur in the wild
-            seen.add(sid)
-            chain.append(self._raw[sid])
-            based = chain[-1].find(W + "basedOn")
-            sid = based.get(_VAL) if based is not None else None
-        if not chain:
+        if sid not in self._raw:
             return _Style()
-        name_el = chain[0].find(W + "name")
-        level = num_id = ilvl = None
-        for el in chain:  # the nearest style that states a property wins
-            ppr = el.find(_PPR)
-            if ppr is None:
-                continue
-            if level is None:
-                level = _outline(ppr)
-            num = ppr.find(W + "numPr")
-            if num is not None:
-                num_id = num_id or _attr(num.find(W + "numId"))
-                ilvl = ilvl if ilvl is not None else _int(num.find(W + "ilvl"))
-        if level is None:
-            level = next((int(m.group(1)) for el in chain
-                          if (m := _HEADING_NAME.match(_attr(el.find(W + "name")) or ""))), 0)
-        return _Style(name=_attr(name_el), level=level or None, num_id=num_id, ilvl=ilvl)
+        got = self._inherit(sid)
+        level = got.outline if got.outline is not None else got.named
+        return _Style(name=_attr(self._raw[sid].find(W + "name")), level=level or None,
+                      num_id=got.num_id, ilvl=got.ilvl)
+
+    def _inherit(self, sid: str) -> _Inherited:
+        """Up the ``w:basedOn`` chain to a style already resolved, the chain's end or a cycle
+        (they occur in the wild), then down again, resolving each style on its parent."""
+        chain, seen = [], set()
+        while sid in self._raw and sid not in seen and sid not in self._inherited:
+            seen.add(sid)
+            chain.append(sid)
+            based = self._raw[sid].find(W + "basedOn")
+            sid = based.get(_VAL) if based is not None else None
+        got = self._inherited.get(sid, _Inherited())
+        for sid in reversed(chain):
+            got = self._inherited[sid] = _own(self._raw[sid]).over(got)
+        return got
+
+
+def _own(style: etree._Element) -> _Inherited:
+    """What one ``w:style`` states itself."""
+    named = _HEADING_NAME.match(_attr(style.find(W + "name")) or "")
+    ppr = style.find(_PPR)
+    num = ppr.find(W + "numPr") if ppr is not None else None
+    return _Inherited(outline=_outline(ppr) if ppr is not None else None,
+                      named=int(named.group(1)) if named else None,
+                      num_id=(_attr(num.find(W + "numId")) or None) if num is not None else None,
+                      ilvl=_int(num.find(W + "ilvl")) if num is not None else None)
 
 
 def _attr(el: etree._Element | None) -> str | None:
@@ -370,6 +433,7 @@ class _Loader:
         self.numbering_problem = numbering_problem
         self._comment_at: dict[str, dict[str, int]] = {}
         self._fallbacks: set[str] = set()
+        self._rows = 0  # table rows read so far, empty ones included
 
     def body(self, body: etree._Element) -> None:
         """Paragraphs and tables in order; ``Block.index`` counts them (through content
@@ -433,8 +497,7 @@ class _Loader:
             return None
 
     def table(self, tbl: etree._Element, index: int) -> None:
-        rows, units = self._grid(tbl)
-        cleaned = [[normalise_line(cell)[0] for cell in row] for row in rows]
+        cleaned, units = self._grid(tbl)
         keep = [i for i, row in enumerate(cleaned) if any(row)]
         caption = self._caption()
         header = sum(1 for _ in takewhile(lambda tr: tr.find(f"{W}trPr/{W}tblHeader") is not None,
@@ -456,28 +519,47 @@ class _Loader:
                 at += len(cell) + 1
 
     def _grid(self, tbl: etree._Element) -> tuple[list[list[str]], dict[tuple[int, int], _Text]]:
-        """Rows of cell texts on the table grid: a gridSpan cell fills its first column and
-        leaves the others empty; a vMerge continuation repeats the text of the cell above."""
+        """Rows of normalised cell texts on the table grid: a gridSpan cell fills its first
+        column and leaves the others empty; a vMerge continuation repeats the text of the cell
+        above.  Spans are cut at Word's :data:`MAX_TABLE_COLUMNS` before the row is padded, and
+        rows and repeated text count against the document's limits as they are read."""
         rows: list[list[str]] = []
         units: dict[tuple[int, int], _Text] = {}
+        chars = 0
         for tr in descend(tbl, _ROW):
-            row: list[str] = [""] * (_int(tr.find(f"{W}trPr/{W}gridBefore")) or 0)
+            self._rows += 1
+            if self._rows > MAX_BLOCKS:
+                raise TooLarge(self.b.path, f"more than {MAX_BLOCKS:,} table rows")
+            row: list[str] = [""] * self._columns(_int(tr.find(f"{W}trPr/{W}gridBefore")) or 0, 0)
             for tc in descend(tr, _CELL):
                 tcpr = tc.find(_TCPR)
-                span = max(_int(tcpr.find(W + "gridSpan")) or 1, 1) if tcpr is not None else 1
+                span = _int(tcpr.find(W + "gridSpan")) or 1 if tcpr is not None else 1
                 merge = tcpr.find(W + "vMerge") if tcpr is not None else None
                 col = len(row)
                 if merge is not None and merge.get(_VAL, "continue") == "continue":
-                    above = rows[-1][col] if rows and col < len(rows[-1]) else ""
-                    row.append(above)
+                    row.append(rows[-1][col] if rows and col < len(rows[-1]) else "")
                 else:
                     out = _Text()
                     self._cell(tc, out)
                     units[(len(rows), col)] = out
-                    row.append(out.text())
-                row.extend([""] * (span - 1))
+                    row.append(normalise_line(out.text())[0])
+                chars += len(row[-1])
+                row.extend([""] * self._columns(span - 1, col + 1))
+            if chars > MAX_TEXT_CHARS:  # merged cells repeat their text in every row they span
+                raise TooLarge(self.b.path, f"a table of more than {MAX_TEXT_CHARS:,} characters")
             rows.append(row)
         return rows, units
+
+    def _columns(self, wanted: int, col: int) -> int:
+        """How many of ``wanted`` grid columns after column ``col`` fit in Word's table width;
+        a cut is noted once."""
+        fit = max(0, min(wanted, MAX_TABLE_COLUMNS - col))
+        if fit < wanted and "columns" not in self._fallbacks:
+            self._fallbacks.add("columns")
+            self.b.diagnose("other", f"a table row reaches grid column {wanted + col:,}, past "
+                            f"Word's {MAX_TABLE_COLUMNS}; cut at the table's edge",
+                            at=self.b.position)
+        return fit
 
     def _cell(self, tc: etree._Element, out: _Text) -> None:
         """A cell's paragraphs, one after another; nested tables are flattened into it."""

@@ -25,7 +25,7 @@ import lxml.html
 import regex
 from lxml import etree
 
-from ..errors import CorruptDocument
+from ..errors import CorruptDocument, TooLarge
 from ..text.furniture import is_furniture
 from .document import Document, DocumentBuilder, normalise_line
 from .text import decode
@@ -62,6 +62,12 @@ _BODY_CELL_SHARE = 0.5
 _MAX_HEADER_ROWS = 3
 _WHITESPACE = regex.compile(r"[ \t\n\r\f]+")  # HTML whitespace; nbsp and \u3000 are text
 _OUTSIDE = "outside the main content"
+MAX_ELEMENTS = 250_000
+"""Elements one page may have (a long plan exported from Word has tens of thousands), counted
+before its tree is built: the tree and the analysis cost about 600 bytes an element."""
+MAX_TABLE_GRID = 250_000
+"""Positions a table's grid may have once its merged cells are spread out (rows × columns);
+a table whose ``colspan``/``rowspan`` would make more is read one row at a time, as written."""
 
 
 def load_html(data: bytes, path: str) -> Document:
@@ -150,8 +156,11 @@ def _declared_charset(data: bytes) -> str | None:
 
 def _parse(text: str, path: str) -> etree._Element:
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    data = text.encode("utf-8")
+    if data.count(b"<") > MAX_ELEMENTS:  # every element opens with "<": fewer need no count
+        etree.fromstring(data, etree.HTMLParser(encoding="utf-8", target=_Count(path)))
     try:  # bytes with an explicit encoding, so an <?xml encoding=…?> line cannot object
-        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+        root = lxml.html.document_fromstring(data, parser=parser)
     except etree.ParserError as err:
         raise CorruptDocument(path, f"not a readable HTML page ({err})") from None
     if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log):
@@ -159,6 +168,22 @@ def _parse(text: str, path: str) -> etree._Element:
         raise CorruptDocument(path, "elements nested too deeply for the HTML parser")
     etree.strip_elements(root, *_INVISIBLE, with_tail=False)
     return root
+
+
+class _Count:
+    """A parser target that builds nothing and stops the parse past :data:`MAX_ELEMENTS`."""
+
+    def __init__(self, path: str):
+        self.path, self.seen = path, 0
+
+    def start(self, tag: str, attrib: dict) -> None:
+        self.seen += 1
+        if self.seen > MAX_ELEMENTS:
+            raise TooLarge(self.path, f"more than {MAX_ELEMENTS:,} HTML elements (a plan's page "
+                           "has far fewer; generated or hostile content?)")
+
+    def close(self) -> None:
+        return None
 
 
 # --- the page: furniture, main content, title ------------------------------------------------
@@ -435,7 +460,13 @@ def _add_table(b: DocumentBuilder, table: etree._Element, index: int) -> None:
     caption = caption.replace("\n", " ")
     if caption:
         b.add(caption, index=index, kind="caption", style="caption")
-    b.add_table(_grid(trs), index=index, caption=caption or None, header_rows=_header_rows(trs))
+    rows = _grid(trs)
+    if rows is None:
+        b.diagnose("other", f"a table's merged cells would spread it over more than "
+                   f"{MAX_TABLE_GRID:,} grid positions; read row by row as written",
+                   at=b.position)
+        rows = [[_cell_text(cell) for cell in _cells(tr)] for tr in trs]
+    b.add_table(rows, index=index, caption=caption or None, header_rows=_header_rows(trs))
 
 
 def _cells(tr: etree._Element) -> list[etree._Element]:
@@ -471,25 +502,35 @@ def _header_rows(trs: list[etree._Element]) -> int:
     return 1
 
 
-def _grid(trs: list[etree._Element]) -> list[list[str]]:
+def _grid(trs: list[etree._Element]) -> list[list[str]] | None:
     """Rows of cell texts with spans expanded; a spanned cell's text stands once, in its first
-    position, so that every piece of the text has one span."""
+    position, so that every piece of the text has one span.  ``None`` when the grid would have
+    more than :data:`MAX_TABLE_GRID` positions (known before any is made)."""
+    spans = [[(cell, _colspan(cell), _rowspan(cell, len(trs) - r)) for cell in _cells(tr)]
+             for r, tr in enumerate(trs)]
+    if sum(cs * rs for row in spans for _, cs, rs in row) > MAX_TABLE_GRID:
+        return None
     grid: dict[tuple[int, int], str] = {}
-    for r, tr in enumerate(trs):
+    for r, row in enumerate(spans):
         c = 0
-        for cell in _cells(tr):
+        for cell, colspan, rowspan in row:
             while (r, c) in grid:
                 c += 1
-            colspan = _colspan(cell)
-            rowspan = _int(cell.get("rowspan"))
-            if rowspan == 0 or rowspan > len(trs) - r:  # rowspan="0": to the end of the table
-                rowspan = len(trs) - r
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[(r + dr, c + dc)] = "" if dr or dc else _cell_text(cell)
             c += colspan
     width = 1 + max((c for _, c in grid), default=-1)
+    if width * len(trs) > MAX_TABLE_GRID:  # one wide row would pad every other row
+        return None
     return [[grid.get((r, c), "") for c in range(width)] for r in range(len(trs))]
+
+
+def _rowspan(cell: etree._Element, left: int) -> int:
+    """A cell's rowspan, at most the ``left`` rows from its own to the table's end (``0``: all
+    of them)."""
+    rowspan = _int(cell.get("rowspan"))
+    return left if rowspan == 0 or rowspan > left else rowspan
 
 
 def _int(value: str | None) -> int:

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import cn2an
 import regex
 from lxml import etree
 
-from ..text.numerals import TO_FULL_WIDTH
+from ..text.numerals import TO_FULL_WIDTH, chinese_numeral
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Word numbers a list up to 32767 and its label texts are a few characters long; a file that says
 # more is broken or hostile, and rendering it would build labels without end (10^12 in Roman).
 MAX_LIST_NUMBER = 32767
 MAX_LEVEL_TEXT = 64
+MAX_LABEL = 2 * MAX_LEVEL_TEXT
+"""Characters a rendered label may have: 32767 in upperLetter alone is 1,261 letters."""
 _VAL = W + "val"
 _LEVELS = 9
 _PLACEHOLDER = regex.compile(r"%([1-9])")
@@ -94,10 +95,10 @@ _FORMATS = {
     "lowerRoman": lambda n: _roman(n).lower(),
     "chineseCounting": _chinese_counting,
     "taiwaneseCounting": _chinese_counting,
-    "chineseCountingThousand": cn2an.an2cn,
-    "taiwaneseCountingThousand": cn2an.an2cn,
-    "japaneseCounting": cn2an.an2cn,
-    "chineseLegalSimplified": lambda n: cn2an.an2cn(n, "up"),
+    "chineseCountingThousand": chinese_numeral,
+    "taiwaneseCountingThousand": chinese_numeral,
+    "japaneseCounting": chinese_numeral,
+    "chineseLegalSimplified": lambda n: chinese_numeral(n, capital=True),
     "ideographDigital": _ideograph_digits,
     "ideographTraditional": _from_set("甲乙丙丁戊己庚辛壬癸"),
     "ideographZodiac": _from_set("子丑寅卯辰巳午未申酉戌亥"),
@@ -110,7 +111,13 @@ _FORMATS = {
 
 
 def format_number(n: int, fmt: str) -> str:
-    """Render counter value ``n`` in Word number format ``fmt`` (unknown formats: decimal)."""
+    """Render counter value ``n`` in Word number format ``fmt`` (unknown formats: decimal).
+
+    Raises :class:`UndefinedNumbering` past Word's range (0 to :data:`MAX_LIST_NUMBER`): checked
+    here, before any format renders: some never end (Roman, letters), others fail on large
+    numbers."""
+    if not 0 <= n <= MAX_LIST_NUMBER:
+        raise UndefinedNumbering(f"a list number past Word's limit of {MAX_LIST_NUMBER}")
     if n < 1 and fmt != "none":
         return str(n)
     return _FORMATS.get(fmt, str)(n)
@@ -202,13 +209,14 @@ class Numbering:
                 counters[deeper] = None
         if level.fmt == "bullet":
             return None
-        if any(c is not None and not 0 <= c <= MAX_LIST_NUMBER for c in counters):
-            raise UndefinedNumbering(f"list {num_id} counts past Word's limit of "
-                                     f"{MAX_LIST_NUMBER}")
-        if len(level.text or "") > MAX_LEVEL_TEXT:
+        if len(level.text or "") > MAX_LEVEL_TEXT:  # before expanding it
             raise UndefinedNumbering(f"list {num_id} level {ilvl} has a label text of "
                                      f"{len(level.text):,} characters")
-        return self._render(level, num, counters)
+        label = self._render(level, num, counters)
+        if len(label) > MAX_LABEL:
+            raise UndefinedNumbering(f"list {num_id} level {ilvl} renders a label of "
+                                     f"{len(label):,} characters")
+        return label
 
     def level_of_style(self, num_id: str, style_id: str) -> int | None:
         """The level of list ``num_id`` tied to paragraph style ``style_id`` (``w:pStyle``)."""

@@ -19,16 +19,23 @@ from __future__ import annotations
 import io
 import logging
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from operator import itemgetter
 
 import pdfplumber
 import regex
-from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+from pdfminer.psparser import LIT
+from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils import cluster_objects
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -38,6 +45,12 @@ from ..text.markers import parse_marker
 from .document import Document, DocumentBuilder
 
 MAX_PAGES = 2000
+MAX_PAGE_OBJECTS = 100_000
+"""Characters, lines and images one page may draw (a dense table page draws about ten thousand):
+each costs pdfplumber some 2 KB while its page is read.  A page that draws more is skipped."""
+MAX_STREAM_BYTES = 64 * 1024 * 1024
+"""Bytes a Flate stream (page contents, forms, fonts) may inflate to: a few hundred kilobytes of
+a PDF can inflate to gigabytes.  Images are never inflated here and have no such limit."""
 
 # pdfminer warns about every odd font or xref table of real-world files; what matters reaches
 # the caller as a typed error or a diagnostic instead.
@@ -104,7 +117,10 @@ class _Page:
 
 def load_pdf(data: bytes, path: str, *, max_pages: int = MAX_PAGES) -> Document:
     """Entry point for the loader registry."""
-    pages = _read(data, path, max_pages)
+    pages, skipped = _read(data, path, max_pages)
+    if len(skipped) == len(pages):
+        raise TooLarge(path, f"every page draws more than {MAX_PAGE_OBJECTS:,} characters, "
+                       "lines and images")
     if not any(page.ink for page in pages):
         raise NoTextLayer(path, f"no text on any of its {len(pages)} pages (a scan?)")
     if 2 * sum(page.unmapped for page in pages) > sum(page.ink for page in pages):
@@ -125,6 +141,10 @@ def load_pdf(data: bytes, path: str, *, max_pages: int = MAX_PAGES) -> Document:
     if removed:
         b.diagnose("page-furniture", f"{len(removed)} page header/footer lines (page numbers, "
                    "running heads) removed from the text", text="\n".join(removed))
+    if skipped:
+        b.diagnose("other", f"{len(skipped)} page(s) left out, each drawing more than "
+                   f"{MAX_PAGE_OBJECTS:,} characters, lines and images: page "
+                   + ", ".join(map(str, skipped[:10])) + (" …" if len(skipped) > 10 else ""))
     return b.build()
 
 
@@ -148,26 +168,106 @@ def _pdfminer_errors(path: str) -> Iterator[None]:
                               f"{': ' + reason if reason else ''})") from None
 
 
-def _read(data: bytes, path: str, max_pages: int) -> list[_Page]:
-    """Characters and ruled tables of every page, turned into lines and cell texts."""
+def _read(data: bytes, path: str, max_pages: int) -> tuple[list[_Page], list[int]]:
+    """Characters and ruled tables of every page, turned into lines and cell texts; and the
+    numbers of the pages left out for drawing too much.  Each page costs the same whatever the
+    document's length: its objects are read, turned into lines and dropped before the next."""
     # Not closed with ``with``: for an in-memory file closing only flushes caches, and it walks
     # the page tree again, raising once more on a broken one.
     with _pdfminer_errors(path):
         pdf = pdfplumber.open(io.BytesIO(data))
+        # counted before pdfplumber makes an object of every page of a tree of millions
+        count = sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), max_pages + 1))
+    if count > max_pages:
+        raise TooLarge(path, f"more than {max_pages} pages (the limit)")
     with _pdfminer_errors(path):
+        _check_streams(pdf.doc, path)
         pages = pdf.pages
     if not pages:
         raise CorruptDocument(path, "PDF without pages")
-    if len(pages) > max_pages:
-        raise TooLarge(path, f"{len(pages)} pages exceeds the limit of {max_pages}")
-    out = []
+    out, skipped = [], []
     for page in pages:
         with _pdfminer_errors(path):
-            chars = page.chars
-            tables = [(t.bbox, [row.cells for row in t.rows]) for t in page.find_tables()]
+            if _lay_out(page):
+                chars = page.chars
+                tables = [(t.bbox, [row.cells for row in t.rows]) for t in page.find_tables()]
+            else:
+                chars, tables = [], []
+                skipped.append(page.page_number)
             page.close()  # drop pdfplumber's per-page caches: long files stay small
         out.append(_page(page.page_number, float(page.width), float(page.height), chars, tables))
-    return out
+    return out, skipped
+
+
+_IMAGE = LIT("Image")
+
+
+def _check_streams(doc: PDFDocument, path: str) -> None:
+    """Refuse a Flate stream that inflates past :data:`MAX_STREAM_BYTES`, before pdfminer
+    inflates it whole.  Streams are never inside object streams, so the cross-reference tables
+    list them all; images are skipped (never inflated here), and so is what is encrypted or
+    broken (pdfminer's own handling applies)."""
+    for xref in doc.xrefs:
+        for objid in xref.get_objids():
+            try:
+                if xref.get_pos(objid)[0] is not None:  # inside an object stream: no stream
+                    continue
+                obj = doc.getobj(objid)
+            except Exception:  # a dangling or broken entry: pdfminer decides when it is used
+                continue
+            if (not isinstance(obj, PDFStream) or obj.rawdata is None or obj.decipher
+                    or obj.get("Subtype") is _IMAGE):
+                continue
+            filters = obj.get_filters()
+            if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+                continue
+            try:
+                size = len(zlib.decompressobj().decompress(obj.rawdata, MAX_STREAM_BYTES + 1))
+            except zlib.error:
+                continue
+            if size > MAX_STREAM_BYTES:
+                raise TooLarge(path, f"a stream (object {objid}) inflates to more than "
+                               f"{MAX_STREAM_BYTES:,} bytes")
+
+
+class _Overfull(Exception):
+    """A page drew more than :data:`MAX_PAGE_OBJECTS` objects."""
+
+
+class _Budget(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's layout device, stopping a page that draws more than its budget."""
+
+    drawn = 0
+
+    def _count(self) -> None:
+        self.drawn += 1
+        if self.drawn > MAX_PAGE_OBJECTS:
+            raise _Overfull
+
+    def render_char(self, *args, **kwargs) -> float:
+        self._count()
+        return super().render_char(*args, **kwargs)
+
+    def render_image(self, *args, **kwargs) -> None:
+        self._count()
+        super().render_image(*args, **kwargs)
+
+    def paint_path(self, *args, **kwargs) -> None:
+        self._count()
+        super().paint_path(*args, **kwargs)
+
+
+def _lay_out(page: Page) -> bool:
+    """Lay ``page`` out as pdfplumber's ``Page.layout`` does, through :class:`_Budget`; False
+    when the page draws too much.  The layout goes where pdfplumber caches it (``_layout``), so
+    that ``chars`` and ``find_tables`` read it instead of laying the page out unbounded."""
+    device = _Budget(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    try:
+        PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    except _Overfull:
+        return False
+    page._layout = device.get_result()
+    return True
 
 
 def _page(number: int, width: float, height: float, chars: list[dict], tables: list) -> _Page:

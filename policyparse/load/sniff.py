@@ -6,12 +6,15 @@ import io
 import os
 import zipfile
 
-from ..errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
+from ..errors import CorruptDocument, EncryptedDocument, TooLarge, UnsupportedFormat
 
 # What zipfile raises on a damaged or exotic archive (NotImplementedError: an unknown zip version
 # or compression method).
 ZIP_ERRORS = (zipfile.BadZipFile, ValueError, NotImplementedError, OSError, EOFError)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_MEMBERS = 10_000
+"""Files a zip container (.docx, .odt) may hold; a long plan with its images has a few hundred."""
+_CENTRAL_ENTRY = b"PK\x01\x02"  # what every entry of a zip's directory starts with
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<div", b"<p>")
 
 
@@ -64,6 +67,10 @@ def sniff(data: bytes, path: str) -> str:
 
 
 def _sniff_zip(data: bytes, path: str) -> str:
+    # zipfile makes an object of every directory entry: a 100 MB file can list a million
+    entries = data.count(_CENTRAL_ENTRY)  # at least as many as zipfile will find
+    if entries > MAX_MEMBERS:
+        raise TooLarge(path, f"zip has {entries:,} members, more than {MAX_MEMBERS:,}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())

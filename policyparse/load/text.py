@@ -17,14 +17,16 @@ from ..model import Diagnostic
 from ..text.residue import BOOKMARKS, COMMENT, FOOTNOTE_REF, FOOTNOTE_TEXT
 from .document import Document, DocumentBuilder
 
+_BOMS = {codecs.BOM_UTF8: "utf-8", codecs.BOM_UTF16_LE: "utf-16-le",
+         codecs.BOM_UTF16_BE: "utf-16-be"}
+_NEITHER = "text is neither UTF-8, UTF-16 nor GB18030/GBK: "
 
 
 def decode(data: bytes, path: str) -> str:
     """Decode a text file: BOMs, UTF-16 without BOM, UTF-8, then GB18030 (a superset of GBK)."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, codec in _BOMS.items():
         if data.startswith(bom):
-            return _strict(data[len(bom):], codec, path)
+            return _strict(data, codec, path, len(bom))
     sample = data[:4096]
     if b"\x00" in sample and len(sample) >= 4 and sample.count(0) > len(sample) // 4:
         # ASCII-range text in UTF-16 has a NUL in every other byte; which half says the order.
@@ -44,7 +46,25 @@ def decode(data: bytes, path: str) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise CorruptDocument(path, "text is neither UTF-8, UTF-16 nor GB18030/GBK") from None
+        raise CorruptDocument(path, _NEITHER + _invalid_byte(data)) from None
+
+
+def _invalid_byte(data: bytes, offset: int = 0, line: int = 1) -> str:
+    """Where ``data`` (found at ``offset`` and ``line`` of the file) stops being text: the first
+    byte that the encoding reading furthest, UTF-8 or GB18030, cannot read.  Neither has a line
+    break inside a character, so lines are counted on the bytes."""
+    at = max(_readable(data, "utf-8"), _readable(data, "gb18030"))
+    line += data.count(b"\n", 0, at)
+    return f"invalid byte 0x{data[at]:02X} at offset {offset + at:,} (line {line:,})"
+
+
+def _readable(data: bytes, codec: str) -> int:
+    """How many bytes of ``data`` decode in ``codec`` before the first error."""
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError as err:
+        return err.start
+    return len(data)
 
 
 _PLAUSIBLE = regex.compile(r"[\p{Han}\p{P}\p{Zs}\n\r\t0-9A-Za-z]")
@@ -64,11 +84,14 @@ def _utf16_score(sample: bytes) -> str | None:
     return best if best != "gb18030" and best_ratio >= 0.9 else None
 
 
-def _strict(data: bytes, codec: str, path: str) -> str:
+def _strict(data: bytes, codec: str, path: str, start: int = 0) -> str:
+    """``data[start:]`` in ``codec``; an error names the byte offset in the file, and the line."""
     try:
-        return data.decode(codec)
+        return data[start:].decode(codec)
     except UnicodeDecodeError as err:
-        raise CorruptDocument(path, f"invalid {codec} at byte {err.start}") from None
+        line = data[start:start + err.start].decode(codec, "replace").count("\n") + 1
+        raise CorruptDocument(path, f"invalid {codec} at byte offset {start + err.start:,} "
+                              f"(line {line:,})") from None
 
 
 def load_text(text: str, path: str = "<text>") -> Document:
@@ -186,9 +209,14 @@ def load_txt(data: bytes, path: str) -> Document:
     """Entry point for the loader registry: decode, then :func:`load_text`."""
     try:
         text, mixed = decode(data, path), False
-    except CorruptDocument:
-        text, mixed = _decode_lines(data), True
-        if text is None:
+    except CorruptDocument as err:
+        if b"\0" in data:  # binary: NUL bytes never occur in UTF-8 or GB18030 text
+            raise
+        try:
+            text, mixed = _decode_lines(data, path), True
+        except CorruptDocument:
+            if data.startswith(tuple(_BOMS)):  # the error in the encoding the file declares
+                raise err from None
             raise
     doc = load_text(text, path)
     if mixed:
@@ -198,18 +226,18 @@ def load_txt(data: bytes, path: str) -> Document:
     return doc
 
 
-def _decode_lines(data: bytes) -> str | None:
-    """Text whose lines are each valid UTF-8 or GB18030, in a mix; None if any is neither (or
-    the data is binary: NUL bytes never occur in either encoding's text)."""
-    if b"\0" in data:
-        return None
-    lines = []
-    for raw in data.split(b"\n"):
+def _decode_lines(data: bytes, path: str) -> str:
+    """Text whose lines are each valid UTF-8 or GB18030, in a mix; a line that is neither is
+    an error naming the byte and line where it stops being text."""
+    lines, offset = [], 0
+    for number, raw in enumerate(data.split(b"\n"), 1):
         try:
             lines.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
             try:
                 lines.append(raw.decode("gb18030"))
             except UnicodeDecodeError:
-                return None
+                raise CorruptDocument(path, _NEITHER + _invalid_byte(raw, offset, number)) \
+                    from None
+        offset += len(raw) + 1
     return "\n".join(lines)

@@ -37,7 +37,7 @@ from ..load.docx import Source, descend, text_sources
 from ..load.numbering import W
 from ..model import Block, Finding, Plan, Span
 from . import location, visible
-from .text import excerpt
+from ..text.excerpts import excerpt
 
 AUTHOR, INITIALS = "policyparse", "PP"
 _P, _TBL, _TR, _TC, _R, _T, _RPR = (W + t for t in ("p", "tbl", "tr", "tc", "r", "t", "rPr"))
@@ -61,16 +61,8 @@ def annotate(plan: Plan, findings: Sequence[Finding], out_path: str | os.PathLik
     that another document's finding cites (its ``related`` places).  ``source_path`` is the file
     the plan was read from (a .docx is copied from it; default ``plan.document``); it is never
     written to."""
-    out = Path(out_path)
-    source = Path(source_path or plan.document)
-    _check_target(source, out)
-    if plan.format == "docx":
-        doc = _open(source)
-        units = _docx_units(plan, doc.element.body)
-    else:
-        doc, units = _render(plan)
-    marker = _Marker(doc, units)
-    written = []
+    notes: list[tuple[Span, str, Finding]] = []
+
     def mine(spans: Sequence[Span]) -> list[Span]:
         return [s for s in spans if plan.text[s.start:s.end] == s.text]
 
@@ -83,12 +75,30 @@ def annotate(plan: Plan, findings: Sequence[Finding], out_path: str | os.PathLik
             spans = mine([r.source for r in f.related if r.document == plan.document])
             if not spans:
                 continue
-        for span in spans or [plan.span(0, 0)]:
-            cid = marker.comment(span, _comment_text(plan, f, span))
-            if cid is not None:
-                written.append(Annotation(cid, f, span))
-    _save(doc, out)
-    return written
+        notes += [(span, _comment(plan, f, span), f) for span in spans or [plan.span(0, 0)]]
+    ids = write_comments(plan, [(span, text) for span, text, _ in notes], out_path,
+                         source_path=source_path)
+    return [Annotation(cid, f, span) for cid, (span, _, f) in zip(ids, notes) if cid is not None]
+
+
+def write_comments(plan: Plan, notes: Sequence[tuple[Span, str]], out_path: str | os.PathLike,
+                   *, source_path: str | os.PathLike | None = None) -> list[int | None]:
+    """Write ``out_path``: the plan as a .docx (a copy of ``source_path`` for a .docx plan, else
+    rendered) with a comment of each note's text on its span; the comment ids, None where the
+    plan has no block to anchor on.  ``source_path`` (default ``plan.document``) is never
+    written to."""
+    out = Path(out_path)
+    source = Path(source_path or plan.document)
+    _check_target(source, out)
+    if plan.format == "docx":
+        doc = _open(source)
+        units = _docx_units(plan, doc.element.body)
+    else:
+        doc, units = _render(plan)
+    marker = _Marker(doc, units)
+    ids = [marker.comment(span, visible(text)) for span, text in notes]
+    _save(doc, out, source)
+    return ids
 
 
 def annotation_targets(inputs: Sequence[str], target: str, *, force: bool = False
@@ -135,22 +145,27 @@ def _open(path: Path) -> WordDocument:
         raise CorruptDocument(str(path), f"cannot copy the .docx package ({err})") from None
 
 
-def _save(doc: WordDocument, out: Path) -> None:
-    """Write atomically: a half-written copy never takes the place of a good one."""
+def _save(doc: WordDocument, out: Path, source: Path) -> None:
+    """Write atomically, and only a copy that opens again: a half-written or unreadable copy
+    never takes the place of a good one, nor is reported as written."""
     try:
         with atomic_path(out) as tmp:
             doc.save(str(tmp))
+            try:
+                docx.Document(str(tmp))
+            except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
+                    etree.XMLSyntaxError) as err:
+                raise CorruptDocument(str(source), "its annotated copy would not open again "
+                                      f"({err}); the file's XML uses constructs Word itself does "
+                                      "not write (entity declarations?): save it again from Word "
+                                      "and retry") from None
     except OSError as err:
         raise UsageError(str(out), f"cannot write the annotated copy ({err.strerror})") from None
 
 
-def _comment_text(plan: Plan, f: Finding, span: Span) -> str:
-    """``CODE [category] message``, then the finding's other places (the other side of a
-    conflict) by paragraph (docx) or line, with a quote; invisible controls shown."""
-    return visible(_comment(plan, f, span))
-
-
 def _comment(plan: Plan, f: Finding, span: Span) -> str:
+    """``CODE [category] message``, then the finding's other places (the other side of a
+    conflict) by paragraph (docx) or line, with a quote."""
     text = f"{f.code} [{f.category}] {f.message}"
     if f.document != plan.document:  # a finding about the other document, citing this place
         text = f"{f.code} [{f.category}] {Path(f.document).name}：{f.message}"
@@ -164,8 +179,13 @@ def _comment(plan: Plan, f: Finding, span: Span) -> str:
 
 
 def _where(plan: Plan, span: Span) -> str:
-    if plan.format == "docx" and span.block is not None:
-        return f"第{span.block + 1}段"
+    """Where a place is, as the reader of this copy counts: paragraphs in a Word file, else
+    lines; never both in one copy."""
+    if plan.format == "docx":
+        block = span.block if span.block is not None else next(
+            (b.index for b in plan.blocks if b.end >= span.start), None)  # between two blocks
+        if block is not None:
+            return f"第{block + 1}段"
     return f"第{location(plan, span)[0]}行"
 
 

@@ -9,7 +9,7 @@ piece of document text is escaped, so a plan containing ``<script>`` stays text.
 
 from __future__ import annotations
 
-import bisect
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape as _html_escape
@@ -17,7 +17,7 @@ from itertools import groupby
 
 from ..model import Block, Finding, Plan, Span, Target
 from . import location, visible
-from .text import excerpt
+from ..text.excerpts import excerpt
 
 
 def escape(text: str) -> str:
@@ -131,11 +131,18 @@ def highlight(text: str, start: int, end: int, marks: Sequence[Mark], seen: set[
     points = [m for m in marks if m.start == m.end and start <= m.start <= end]
     bounds = sorted({start, end, *(m.start for m in points),
                      *(max(m.start, start) for m in inside), *(min(m.end, end) for m in inside)})
+    # by position, so that a line of a thousand marks is not searched once for each of them
+    opening: dict[int, list[Mark]] = {}
+    for m in inside:
+        opening.setdefault(max(m.start, start), []).append(m)
+    pinned_at: dict[int, list[Mark]] = {}
+    for m in points:
+        pinned_at.setdefault(m.start, []).append(m)
     out: list[str] = []
     stack: list[Mark] = []
 
     def pinned(pos: int) -> list[str]:
-        return [_open(m, seen) + "</mark>" for m in points if m.start == pos and m.ref not in seen]
+        return [_open(m, seen) + "</mark>" for m in pinned_at.get(pos, ()) if m.ref not in seen]
 
     for pos, nxt in zip(bounds, bounds[1:]):
         done = next((k for k, m in enumerate(stack) if m.end <= pos), None)
@@ -146,8 +153,7 @@ def highlight(text: str, start: int, end: int, marks: Sequence[Mark], seen: set[
         else:
             reopen = []
         out += pinned(pos)
-        starting = sorted((m for m in inside if max(m.start, start) == pos),
-                          key=lambda m: (-m.end, _RANK[m.kind]))
+        starting = sorted(opening.get(pos, ()), key=lambda m: (-m.end, _RANK[m.kind]))
         for m in (*reopen, *starting):
             out.append(_open(m, seen))
             stack.append(m)
@@ -169,13 +175,11 @@ def _open(m: Mark, seen: set[str]) -> str:
 def _body(plan: Plan, marks: list[Mark]) -> str:
     """The document text block by block: headings by outline level, table rows as a table."""
     levels = {h.source.block: h.level for h in plan.headings}
-    marks = sorted(marks, key=lambda m: m.start)
-    starts = [m.start for m in marks]
+    near = _Sweep(marks)
     seen: set[str] = set()
 
     def marked(lo: int, hi: int) -> str:
-        near = [m for m in marks[:bisect.bisect_right(starts, hi)] if m.end >= lo]
-        return highlight(plan.text, lo, hi, near, seen)
+        return highlight(plan.text, lo, hi, near.reaching(lo, hi), seen)
 
     blocks = plan.blocks or [Block(index=0, start=0, end=len(plan.text), line=1)]
     out = []
@@ -192,6 +196,29 @@ def _body(plan: Plan, marks: list[Mark]) -> str:
             cls = f' class="{kind}"' if kind in ("heading", "caption") and not level else ""
             out.append(f"<{tag}{cls}>{marked(b.start, b.end)}</{tag}>")
     return "\n".join(out)
+
+
+class _Sweep:
+    """The marks that reach into stretches of the text asked for in text order (the blocks, the
+    cells): each mark is taken up once and dropped once the stretches are past it, where
+    searching all marks for each block would cost blocks × marks."""
+
+    def __init__(self, marks: Iterable[Mark]):
+        self._marks = sorted(marks, key=lambda m: m.start)
+        self._taken = 0
+        self._open: list[Mark] = []
+        self._last = 0
+
+    def reaching(self, lo: int, hi: int) -> list[Mark]:
+        """The marks starting at or before ``hi`` and ending at or after ``lo``, by start."""
+        if lo < self._last:  # asked out of order: start again
+            self._taken, self._open = 0, []
+        self._last = lo
+        while self._taken < len(self._marks) and self._marks[self._taken].start <= hi:
+            self._open.append(self._marks[self._taken])
+            self._taken += 1
+        self._open = [m for m in self._open if m.end >= lo]
+        return self._open
 
 
 def _cells(plan: Plan, row: Block) -> list[tuple[int, int]]:
@@ -240,6 +267,9 @@ def _findings_table(plan: Plan, findings: list[tuple[int, Finding]],
         for n, f in rows:
             links = [_link(f"f{n}-{k}", plan, s) for k, s in enumerate(f.sources)]
             links += others.get(n, [])
+            if f.places_omitted:
+                links.append(f'<span class="more">另有{f.places_omitted}处 and '
+                             f"{f.places_omitted} more</span>")
             parts.append(f'<tr id="row-f{n}" class="sev-{sev}" data-sev="{sev}">'
                          f'<td title="{escape(f.name)}">{escape(f.code)}<br>'
                          f'<small>{escape(f.category)}</small></td><td>{escape(f.message)}'
@@ -272,7 +302,10 @@ def _targets_table(i: int, plan: Plan) -> str:
              "</th><th>比较 op</th><th>期限 due</th><th>任务 task</th></tr>"]
     for key, group in groupby(sorted(plan.targets, key=metric), key=metric):
         items = list(group)
-        parts.append(f'<tr class="group"><th colspan="6">{escape(key)}</th></tr>')
+        # A group is named as the plan names it (canonical keys are English identifiers).
+        name = Counter(g.metric for g in items).most_common(1)[0][0]
+        parts.append(f'<tr class="group"><th colspan="6" title="{escape(key)}">{escape(name)}'
+                     "</th></tr>")
         for g in items:
             parts.append(f'<tr id="row-d{i}-{g.id}"><td><a href="#d{i}-{g.id}">'
                          f"{escape(g.metric)}</a></td><td>{escape(_value(g, unit=False))}</td>"
@@ -337,7 +370,7 @@ td,th{border:1px solid #ddd;padding:.15em .4em;vertical-align:top;text-align:lef
 .count{font-weight:normal;color:#555}
 h3.sev-error{color:var(--error-line)}h3.sev-warning{color:var(--warning-line)}
 h3.sev-info{color:var(--info-line)}
-.links{margin-top:.2em}.links a{margin-right:.8em}
+.links{margin-top:.2em}.links a{margin-right:.8em}.links .more{color:#555}
 table.findings td:first-child{width:6.5em}
 mark{background:none;color:inherit;cursor:pointer;-webkit-box-decoration-break:clone;
 box-decoration-break:clone;print-color-adjust:exact;-webkit-print-color-adjust:exact}

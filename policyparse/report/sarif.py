@@ -56,6 +56,8 @@ def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mappin
         if others:
             result["relatedLocations"] = [dict(loc, id=i) for i, loc in
                                           enumerate(others, start=1)]
+        if f.places_omitted:  # the places beyond those a finding lists
+            result["properties"]["placesOmitted"] = f.places_omitted
         results.append(result)
     driver = {"name": "policyparse", "version": __version__,
               "informationUri": "https://github.com/policyparse/policyparse",

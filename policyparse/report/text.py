@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..model import Finding, Plan
+from ..text.excerpts import excerpt
 from . import location
 
 
@@ -25,14 +26,11 @@ def render(findings: Sequence[Finding], plans: Mapping[str, Plan], paths: Mappin
         for doc, other in elsewhere:
             oline, ocol = location(plans.get(doc), other)
             out.append(f"    = also {paths.get(doc, doc)}:{oline}:{ocol}: {excerpt(other.text)}")
+        if f.places_omitted:
+            out.append(f"    = and {f.places_omitted} more")
     counts = {}
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     summary = ", ".join(f"{n} {sev}" for sev, n in sorted(counts.items())) or "no findings"
     out.append(f"Found {len(findings)} finding(s): {summary}.")
     return "\n".join(out)
-
-
-def excerpt(text: str, width: int = 70) -> str:
-    text = text.replace("\n", "⏎")
-    return text if len(text) <= width else text[:width - 1] + "…"

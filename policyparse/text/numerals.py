@@ -2,8 +2,9 @@
 parenthesised digits, Chinese numerals, and the years of the five-year plans (十四五 → 2021–2025).
 
 The one home of this knowledge: markers, dates, quantities, metadata and rules all read it.
-Small Chinese numerals (markers, ordinals, up to the thousands) are parsed by hand: cn2an costs
-~130 ms to import and rejects a bare 百; amounts (一千二百万) go through cn2an's strict grammar.
+Chinese numerals are parsed and written here by hand (cn2an, which does the same, costs ~200 ms
+to import and compile on every run of the CLI, most of a pre-commit hook's budget); the tests
+check both directions against cn2an.
 """
 
 from __future__ import annotations
@@ -66,17 +67,80 @@ def chinese_value(s: str) -> int | None:
 
 
 def chinese_number(written: str, *, strict: bool = True) -> Decimal | None:
-    """An amount in Chinese numerals (一千二百, 三点五) by cn2an's grammar; ``strict`` refuses
-    digit strings such as 一二三 and 十四五 (they are not numbers).  None if malformed."""
-    import cn2an  # slow to import (75 ms): not for a command that never reads a number
-
-    text = written.replace("两", "二").replace("〇", "零")
-    if text[0] in "百千":
-        text = "一" + text
-    try:
-        return Decimal(str(cn2an.cn2an(text, "strict" if strict else "smart")))
-    except (ValueError, KeyError, IndexError):
+    """An amount in Chinese numerals: 一千二百万, 三点五, 一亿零五百万, 两百.  ``strict`` refuses
+    digit strings such as 一二三 and 十四五 (they are not numbers; otherwise read digit by digit).
+    None if malformed."""
+    whole, point, fraction = written.partition("点")
+    if point and not (fraction and all(c in _CN_DIGITS and c != "两" for c in fraction)):
         return None
+    if not strict and len(whole) > 1 and all(c in _CN_DIGITS for c in whole):
+        value: int | None = int("".join(str(_CN_DIGITS[c]) for c in whole))
+    else:
+        value = _grouped_value(whole)
+    if value is None:
+        return None
+    if point:
+        return Decimal(f"{value}.{''.join(str(_CN_DIGITS[c]) for c in fraction)}")
+    return Decimal(value)
+
+
+_BIG_UNITS = (("亿", 10**8), ("万", 10**4))
+
+
+def _grouped_value(s: str, units: tuple[tuple[str, int], ...] = _BIG_UNITS) -> int | None:
+    """一亿零五百万 → 105000000: sections of up to four digits under 亿 and 万, high to low."""
+    if not units:
+        if len(s) > 1 and all(c in _CN_DIGITS for c in s):
+            return None  # 一二三 is not an amount
+        return chinese_value(s)
+    (name, size), rest = units[0], units[1:]
+    high, found, low = s.partition(name)
+    if not found:
+        return _grouped_value(s, rest)
+    head = _grouped_value(high, rest) if high else None
+    if head is None:
+        return None
+    low = low.removeprefix("零").removeprefix("〇")
+    tail = _grouped_value(low, rest) if low else 0
+    return None if tail is None else head * size + tail
+
+
+_NUMERAL_DIGITS = "零一二三四五六七八九"
+_CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL_UNITS, _CAPITAL_UNITS = ("", "十", "百", "千"), ("", "拾", "佰", "仟")
+
+
+def chinese_numeral(n: int, *, capital: bool = False) -> str:
+    """105 → 一百零五, 100000 → 十万 (with ``capital``: 壹佰零伍, 壹拾万), as Word's Chinese list
+    numbering and cn2an write them; below 10^12 (a list number or an amount, never more)."""
+    if not 0 <= n < 10**12:
+        raise ValueError(f"{n} is outside the Chinese numerals written here (0 to 10^12)")
+    digits, units = (_CAPITAL_DIGITS, _CAPITAL_UNITS) if capital else (_NUMERAL_DIGITS, _SMALL_UNITS)
+    if n == 0:
+        return digits[0]
+    out: list[str] = []
+    zero = False  # a zero is pending: written once before the next non-zero digit
+    for group, big in ((n // 10**8, "亿"), (n // 10**4 % 10**4, "万"), (n % 10**4, "")):
+        if group == 0:
+            zero = zero or bool(out)
+            continue
+        if out and (zero or group < 1000):
+            out.append(digits[0])
+        zero, started = False, False
+        for place in (3, 2, 1, 0):
+            d = group // 10**place % 10
+            if d == 0:
+                zero = zero or started
+                continue
+            started = True
+            if zero:
+                out.append(digits[0])
+                zero = False
+            out.append(digits[d] + units[place])
+        out.append(big)
+        zero = False
+    text = "".join(out)
+    return text[1:] if not capital and text.startswith("一十") else text
 
 
 _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,21 +25,33 @@ def goals(plan: Plan) -> list[Target]:
             and not t.per_year and t.deadline is not None]
 
 
-def reference(target: Target, facts: list[Fact], plan: Plan) -> list[Fact]:
-    """The reported figures a goal is measured from.
+class References:
+    """The reported figures each goal is measured from, found by measure: facts are indexed by
+    their measure and the table rows of each (measure, deadline) found once, so a plan with a
+    thousand goals of one measure costs as much as it has figures, not their square."""
 
-    An indicator table's baseline (现状值 on the row of a 目标值) is the plan's official one: it
-    is the reference for every goal of that measure and deadline.  Otherwise the latest figures
-    of the measure dated before the deadline are, an undated one (the present) the latest."""
-    mine = reported(facts, target)
-    rows = {paragraph_of(plan, t) for t in plan.targets
-            if measure(t) == measure(target) and t.deadline == target.deadline
-            and in_table(plan, t.source.start)}
-    row = [f for f in mine if paragraph_of(plan, f) in rows]
-    if row or not mine:
-        return row
-    latest = max(map(_recency, mine))
-    return [f for f in mine if _recency(f) == latest]
+    def __init__(self, plan: Plan, facts: list[Fact]):
+        self.plan = plan
+        self.by_measure: dict[str | None, list[Fact]] = defaultdict(list)
+        for f in facts:
+            self.by_measure[measure(f)].append(f)
+        self.rows: dict[tuple, set[tuple[int, int]]] = defaultdict(set)
+        for t in plan.targets:
+            if in_table(plan, t.source.start):
+                self.rows[measure(t), t.deadline].add(paragraph_of(plan, t))
+
+    def __call__(self, target: Target) -> list[Fact]:
+        """An indicator table's baseline (现状值 on the row of a 目标值) is the plan's official
+        one: it is the reference for every goal of that measure and deadline.  Otherwise the
+        latest figures of the measure dated before the deadline are, an undated one (the
+        present) the latest."""
+        mine = reported(self.by_measure.get(measure(target), ()), target)
+        rows = self.rows.get((measure(target), target.deadline), ())
+        row = [f for f in mine if paragraph_of(self.plan, f) in rows]
+        if row or not mine:
+            return row
+        latest = max(map(_recency, mine))
+        return [f for f in mine if _recency(f) == latest]
 
 
 def _recency(fact: Fact) -> tuple[int, int]:
@@ -124,9 +137,10 @@ class TargetAlreadyMet(Rule):
         facts = keyed(plan.facts)
         # One finding per piece of evidence, with every goal it shows to be met.
         by_evidence: dict[tuple[str, ...], tuple[list, list[Target]]] = {}
+        reference = References(plan, facts)
         for target in goals(plan):
             top = bounds(target)[1]
-            ref = reference(target, facts, plan)
+            ref = reference(target)
             if ref:
                 if all(top < value(f) or same(top, value(f)) for f in ref):
                     key = tuple(f.id for f in ref)

@@ -23,8 +23,8 @@ from ...extract.units import ARITHMETIC, vocabulary
 from ...memo import per_plan
 from ...model import Fact, Plan, Target
 from ..registry import Rule, register
-from .figures import (PER_CAPITA, Cite, date_key, family, groups, half_unit, in_table, keyed,
-                      measure, per_capita, plain, reported, rounding, value, when,
+from .figures import (PER_CAPITA, Cite, date_key, family, groups, half_unit, keyed, measure,
+                      per_capita, plain, reported, rounding, text_index, value, when,
                       written_number)
 
 _PARTS = regex.compile(r"其中")
@@ -45,13 +45,13 @@ its breakdown: a few parts picked out of a total (其中办结投诉举报7件) 
 def sentence_quantities(plan: Plan) -> list[tuple[int, str, list[Quantity]]]:
     """``(start, text, quantities)`` of the sentences outside tables with 其中 or a percent unit,
     in text order."""
-    text, out, done = plan.text, [], 0
+    text, out, done, index = plan.text, [], 0, text_index(plan)
     for mark in _marks().finditer(text):  # from the marks to their sentences: these are few
         if mark.start() < done:
             continue  # another mark of a sentence already taken
         lo, hi = sentence_bounds(text, mark.start(), mark.end())
         done = hi
-        if not in_table(plan, lo):
+        if not index.in_table(lo):
             out.append((lo, text[lo:hi], find_quantities(text[lo:hi], lo)))
     return out
 
@@ -166,21 +166,25 @@ class SumMismatch(Rule):
 
     def _increments(self, plan: Plan):
         cite, zh = Cite(plan, self.lang), self.lang == "zh"
-        facts = keyed(plan.facts)
+        facts: dict[tuple, list[Fact]] = {}  # by measure, looked up for each goal
+        for f in keyed(plan.facts):
+            facts.setdefault((measure(f), family(f)), []).append(f)
         targets = [t for t in keyed(plan.targets)
                    if not t.per_year and t.deadline is not None and t.value_max is None]
         for group in groups(targets, lambda t: (measure(t), t.deadline, family(t))):
             levels = [t for t in group if t.kind == "level" and t.comparator != "<="]
             adds = [t for t in group if t.kind == "increment"]
-            base = _latest(facts, group[0])
-            if not levels or not adds or base is None:
+            if not levels or not adds:
+                continue
+            base = _latest(facts.get((measure(group[0]), family(group[0])), []), group[0])
+            if base is None:
                 continue
             for add in adds:
                 expected = value(base) + value(add)
                 wrong = [t for t in levels
                          if abs(value(t) - expected) > self.tolerance * max(value(t), expected)]
                 if wrong:
-                    shown = cite.join(cite.figure(t) for t in wrong)
+                    shown = cite.listing(wrong, cite.figure)
                     yield self.finding(plan, [add.source] + [t.source for t in wrong]
                                        + [base.source], evidence=(
                         f"现状{cite.figure(base)}加新增{cite.figure(add)}应约为"
@@ -237,13 +241,16 @@ class GrowthMismatch(Rule):
 
     def check(self, plan: Plan):
         for start, text, quantities in sentence_quantities(plan):
-            for k, rate in enumerate(quantities):
+            last: list[Quantity] = []  # the last two figures before the rate, of a unit
+            for rate in quantities:
                 if rate.unit_family != "percent":
+                    if rate.unit:
+                        last = [*last[-1:], rate]
                     continue
                 change = _CHANGE.search(text, max(0, rate.start - start - 4), rate.start - start)
                 if not change or _ANNUAL.search(text, max(0, change.start() - 3), change.start()):
                     continue  # 年均增长12%: a yearly rate, not the change between the two
-                pair = self._pair(text, start, quantities[:k])
+                pair = self._pair(text, start, last)
                 if pair is None:
                     continue
                 base, final = pair
@@ -261,13 +268,12 @@ class GrowthMismatch(Rule):
                         stated=f"{'-' if sign < 0 else ''}{rate.written}")
 
     @staticmethod
-    def _pair(text: str, start: int, before: list[Quantity]) -> tuple[Quantity, Quantity] | None:
-        """The base and final values of a change: two figures of one unit family in the
-        sentence segment before the rate, the base one right after 比/较/由/从."""
-        found = [q for q in before if q.unit_family != "percent" and q.unit]
-        if len(found) < 2:
+    def _pair(text: str, start: int, last: list[Quantity]) -> tuple[Quantity, Quantity] | None:
+        """The base and final values of a change: the two figures of a unit before the rate
+        (``last``), of one unit family, the base one right after 比/较/由/从."""
+        if len(last) < 2:
             return None
-        a, b = found[-2], found[-1]
+        a, b = last
         if a.unit_family != b.unit_family or (a.unit_family is None and a.unit != b.unit):
             return None
         if _BASE.search(text, max(0, b.start - start - 10), b.start - start) and \
@@ -317,10 +323,17 @@ class ShareMismatch(Rule):
     def check(self, plan: Plan):
         zh = self.lang == "zh"
         for start, text, quantities in sentence_quantities(plan):
-            for k, share in enumerate(quantities):
+            counts: list[Quantity] = []  # before the share, in order
+            named: dict[str, Quantity] = {}  # the last whole count after each of its nouns
+            for share in quantities:
+                if share.unit and _is_count(share):
+                    counts.append(share)
+                    if share.value == share.value.to_integral_value():
+                        at = share.start - start
+                        named.update((text[at - k:at], share)
+                                     for k in range(_NOUN_MIN, min(at, _NOUN_MAX) + 1))
                 if share.unit_family != "percent" or share.approx:
                     continue
-                counts = [q for q in quantities[:k] if q.unit and _is_count(q)]
                 lo, hi = rounding(share)
                 if self._part_of(text, start, share, counts):
                     whole, part = counts[-2], counts[-1]
@@ -333,7 +346,7 @@ class ShareMismatch(Rule):
                                     f"{share.written}" if zh else f"{part.written} of "
                                     f"{whole.written} is {actual:.1f}%, not {share.written}"))
                     continue
-                whole = self._whole(text, start, share, counts)
+                whole = self._whole(text, start, share, named)
                 if whole is not None and not _some_count_gives(whole.value, share):
                     yield self.finding(plan, [plan.span(whole.start, share.end)], evidence=(
                         f"{whole.written}的{share.written}不是整数个" if zh else
@@ -348,25 +361,26 @@ class ShareMismatch(Rule):
         whole, part = counts[-2], counts[-1]
         between = text[whole.end - start:part.start - start]
         return ("中" in between and "。" not in between
-                and text.rfind("占", 0, share.start - start) > part.end - start)
+                and text.rfind("占", part.end - start + 1, share.start - start) >= 0)
 
     @staticmethod
-    def _whole(text: str, start: int, share: Quantity, counts: list[Quantity]) -> Quantity | None:
-        """The count a ``P%的X`` share is of: a count of X stated before it in the sentence."""
+    def _whole(text: str, start: int, share: Quantity, named: dict[str, Quantity]
+               ) -> Quantity | None:
+        """The count a ``P%的X`` share is of: the last whole count of X stated before it in the
+        sentence, X right before the count (``named``: the counts by the words before them).
+        The count's own noun opens what the share is of: 有高新技术企业260家…15.3%的高新技术企业
+        设有研发机构."""
         m = _SHARE_OF.match(text, share.end - start)
         if not m:
             return None
         noun = m["noun"]
-        for q in reversed(counts):
-            before = text[:q.start - start]
-            # The count's own noun, right before it, opens what the share is of: 有高新技术企业260家
-            # … 15.3%的高新技术企业设有研发机构.
-            if q.value == q.value.to_integral_value() and any(
-                    before.endswith(noun[:k]) for k in range(min(len(noun), 8), 1, -1)):
-                return q
-        return None
+        found = [named[noun[:k]] for k in range(_NOUN_MIN, min(len(noun), _NOUN_MAX) + 1)
+                 if noun[:k] in named]
+        return max(found, key=lambda q: q.start, default=None)
 
 
+_NOUN_MIN, _NOUN_MAX = 2, 8
+"""How many characters of a share's noun are looked for right before a count."""
 _NOT_COUNTS = frozenset({"money", "percent", "percentage-point", "ratio", "month", "day", "hour"})
 
 
@@ -468,14 +482,13 @@ class PerCapitaMismatch(Rule):
 
     @staticmethod
     def _pairs(items: list[Target | Fact]) -> list[_Pair]:
-        """A total and a per-capita figure of the same thing at the same time."""
-        pairs = []
-        for per in (i for i in items if per_capita(i) and family(i) == "count"):
-            for total in items:
-                if (not per_capita(total) and family(total) == "count"
-                        and when(total) == when(per) and core(total.metric) == core(per.metric)
-                        and type(total) is type(per)):
-                    pairs.append(_Pair(total, per))
-                    break
-        return pairs
+        """A total and a per-capita figure of the same thing at the same time (the first such
+        total of each, looked up rather than searched for)."""
+        counts = [i for i in items if family(i) == "count"]
+        totals: dict[tuple, Target | Fact] = {}
+        for total in counts:
+            if not per_capita(total):
+                totals.setdefault((when(total), core(total.metric), type(total)), total)
+        return [_Pair(totals[key], per) for per in counts if per_capita(per)
+                and (key := (when(per), core(per.metric), type(per))) in totals]
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import NamedTuple
 
 import regex
 
 from ...extract.units import lookup
-from ...model import Fact, Plan, Target
+from ...memo import per_plan
+from ...model import Fact, Plan, Span, Target
 from ..registry import Rule, register
-from .figures import (Cite, agree, family, groups, in_unit, measure, months_apart, paragraph_of,
-                      prose, ratio_is_power_of_ten, same, sentence_of, value)
+from .figures import (Cite, Reach, agree, bounds, family, groups, in_unit, measure, meet,
+                      months_apart, paragraph_of, power_of_ten, prose, same, sentence_of,
+                      tolerance, value)
 
 # Kinds of goal whose values must agree when measure and deadline agree: a stock, a share, a
 # rate.  Counts of things to do and increments are split by level and type (建成省级…1家,
@@ -28,9 +31,49 @@ def _scope(t: Target, lang: str) -> str:
     return words[2] if t.kind == "increment" else ""
 
 
-def _comparable(a: Target, b: Target) -> bool:
+class _Figure(NamedTuple):
+    """What decides whether two goals of one measure and deadline clash: the value as an
+    interval in base units, how far off its writing lets it be, and its scope.  Goals written
+    alike share one (a thousand restatements of one figure are one)."""
+
+    low: Decimal
+    high: Decimal
+    slack: Decimal
+    per_year: bool
+    cumulative: bool
+
+
+def _figure(t: Target) -> _Figure:
+    return _Figure(*bounds(t), tolerance(t), t.per_year, t.cumulative)
+
+
+def _comparable(a: _Figure, b: _Figure) -> bool:
     # An annual amount and a cumulative total may legitimately differ (1亿元 a year, 3亿元 in all).
     return not ({a.per_year, b.cumulative} == {True} or {a.cumulative, b.per_year} == {True})
+
+
+def _clash(a: _Figure, b: _Figure) -> bool:
+    """Comparable and cannot be one value, and not a power of ten apart (a slipped magnitude is
+    UN001's)."""
+    return (_comparable(a, b) and not meet((a.low, a.high), (b.low, b.high), max(a.slack, b.slack))
+            and power_of_ten(a.low, b.low) is None)
+
+
+def _clashing(figures: set[_Figure]) -> set[_Figure]:
+    """The figures that clash with at least one other, each looked for among the figures of
+    every scope comparable with its own (:class:`~.figures.Reach`)."""
+    scopes: dict[tuple[bool, bool], list[_Figure]] = {}
+    for f in figures:
+        scopes.setdefault((f.per_year, f.cumulative), []).append(f)
+    reach = {key: Reach(members) for key, members in scopes.items()}
+    found: set[_Figure] = set()
+    for f in figures:
+        for key, members in scopes.items():
+            u = reach[key].clashing(f, _clash) if _comparable(f, members[0]) else None
+            if u is not None:
+                found.update((f, u))
+                break
+    return found
 
 
 def _same_goal(t: Target) -> tuple:
@@ -75,13 +118,12 @@ class TargetConflict(Rule):
         targets = [t for t in prose(plan, plan.targets)
                    if t.kind in _STATED and t.deadline is not None]
         for group in groups(targets, _same_goal):
-            clash = [(a, b) for i, a in enumerate(group) for b in group[i + 1:]
-                     if _comparable(a, b) and not agree(a, b)
-                     and not ratio_is_power_of_ten(a, b)]  # a slipped magnitude is UN001's
-            if not clash:
+            figures = [_figure(t) for t in group]
+            clashing = _clashing(set(figures))
+            if not clashing:
                 continue
-            involved = [t for t in group if any(t in pair for pair in clash)]
-            evidence = cite.join(cite.figure(t, _scope(t, self.lang)) for t in involved)
+            involved = [t for t, f in zip(group, figures) if f in clashing]
+            evidence = cite.listing(involved, lambda t: cite.figure(t, _scope(t, self.lang)))
             yield self.finding(plan, [t.source for t in involved], metric=involved[0].metric,
                                deadline=involved[0].deadline, evidence=evidence,
                                note=self._note(involved, cite))
@@ -93,7 +135,7 @@ class TargetConflict(Rule):
         notes = []
         if len(units) > 1:
             common = max(units, key=lambda u: lookup(u).factor if lookup(u) else 0)
-            shown = cite.join(in_unit(t, common) for t in targets)
+            shown = cite.listing(targets, lambda t: in_unit(t, common))
             notes.append(f"单位不同（{'/'.join(units)}），折合为{shown}" if self.lang == "zh"
                          else f"units differ ({'/'.join(units)}): {shown}")
         if len(scopes) > 1:
@@ -138,31 +180,81 @@ class FactConflict(Rule):
 
     def check(self, plan: Plan):
         facts = prose(plan, plan.facts)
+        sentences: dict[tuple[int, int], list[Fact]] = {}  # for the companions
+        for f in facts:
+            sentences.setdefault(sentence_of(plan, f), []).append(f)
         for group in groups(facts, lambda f: (measure(f), family(f))):
-            for i, a in enumerate(group):
-                for b in group[i + 1:]:
-                    why = self._why(plan, facts, a, b)
-                    if why:
-                        yield self.finding(plan, why[0], metric=a.metric, evidence=why[1])
+            dates: dict[str, list[Fact]] = {}
+            for f in group:
+                if f.as_of:
+                    dates.setdefault(f.as_of, []).append(f)
+            found = [why for members in dates.values() if (why := self._same_date(plan, members))]
+            found += self._two_dates(plan, sentences, list(dates.values()))
+            # in the order of their places, as comparing each figure with each later one gave them
+            for places, metric, evidence in sorted(found, key=lambda w: [s.start for s in w[0]]):
+                yield self.finding(plan, places, metric=metric, evidence=evidence)
 
-    def _why(self, plan: Plan, facts: list[Fact], a: Fact, b: Fact):
-        # Figures in one paragraph are a list of related measures (授权1200件；企业授权1100件),
-        # not a contradiction.
-        if (agree(a, b) or not a.as_of or not b.as_of
-                or paragraph_of(plan, a) == paragraph_of(plan, b)):
+    def _same_date(self, plan: Plan, facts: list[Fact]) -> tuple[list[Span], str, str] | None:
+        """The figures of one date that cannot be one value, each with one in another paragraph
+        (figures in one paragraph are a list of related measures, 授权1200件；企业授权1100件, not
+        a contradiction), found without comparing all pairs (:class:`~.figures.Reach`)."""
+        dated = [_Dated(*bounds(f), tolerance(f), paragraph_of(plan, f)) for f in facts]
+        reach = Reach(set(dated), apart=lambda d: d.paragraph)
+        clashing: set[_Dated] = set()
+        for d in set(dated):
+            if d not in clashing and (u := reach.clashing(d, _apart)) is not None:
+                clashing.update((d, u))
+        if not clashing:
+            return None
+        involved = [f for f, d in zip(facts, dated) if d in clashing]
+        cite, zh = Cite(plan, self.lang), self.lang == "zh"
+        evidence = (cite.figure(involved[0]) + ("与" if zh else " vs ")
+                    + cite.listing(involved[1:], cite.figure)
+                    + ("，日期相同" if zh else ", for the same date"))
+        return [f.source for f in involved], involved[0].metric, evidence
+
+    def _two_dates(self, plan: Plan, sentences: dict[tuple[int, int], list[Fact]],
+                   dates: list[list[Fact]]) -> list[tuple[list[Span], str, str]]:
+        """Figures of two dates that disagree: one finding for each two dates and reason, with
+        the evidence of the first pair and every pair's places after its own (a figure restated
+        many times is one finding, not one for each restatement)."""
+        merged: dict[tuple, tuple[dict[tuple[int, int], Span], str, str, int]] = {}
+        for k, one in enumerate(dates):
+            for other in dates[k + 1:]:
+                pairs = sorted(((a, b) if a.source.start < b.source.start else (b, a)
+                                for a in one for b in other),
+                               key=lambda p: (p[0].source.start, p[1].source.start))
+                for a, b in pairs:
+                    why = self._why(plan, sentences, a, b)
+                    if why:
+                        places, evidence, reason = why
+                        key = (a.as_of, b.as_of, reason)
+                        first = merged.setdefault(key, ({}, a.metric, evidence, len(places)))
+                        first[0].update(((s.start, s.end), s) for s in places)
+        out = []
+        for places, metric, evidence, shown in merged.values():
+            more = len(places) - shown
+            if more > 0:
+                evidence += f"；另有{more}处" if self.lang == "zh" else f"; {more} more places"
+            out.append((list(places.values()), metric, evidence))
+        return out
+
+    def _why(self, plan: Plan, sentences: dict[tuple[int, int], list[Fact]], a: Fact, b: Fact):
+        """Why two figures of different dates cannot both hold: the places, the evidence and the
+        reason (``months``, ``companions``), or None."""
+        if agree(a, b) or paragraph_of(plan, a) == paragraph_of(plan, b):
             return None
         cite, zh = Cite(plan, self.lang), self.lang == "zh"
         both = cite.figure(a) + ("与" if zh else " vs ") + cite.figure(b)
-        if a.as_of == b.as_of:
-            return [a.source, b.source], both + ("，日期相同" if zh else ", for the same date")
         gap = months_apart(a, b)
         low, high = sorted((value(a), value(b)))
         if (gap is not None and gap <= _NEAR_MONTHS and low and (high - low) / low > _NEAR_CHANGE
                 and (family(a) != "count" or high - low > _NEAR_COUNT)):
             change = f"{float((high - low) / low):.0%}"
             return [a.source, b.source], both + (f"，相隔{gap}个月相差{change}" if zh else
-                                                 f", {change} apart within {gap} month(s)")
-        for ca, cb in self._companions(plan, facts, a, b):
+                                                 f", {change} apart within {gap} month(s)"), \
+                "months"
+        for ca, cb in self._companions(plan, sentences, a, b):
             shown = cite.join(dict.fromkeys((cite.number(ca), cite.number(cb))))
             note = (f"，而同句给出的“{ca.metric}”两处均为{shown}，未随之变化" if zh else
                     f", while the {ca.metric} stated with them is {shown} in both, unchanged")
@@ -170,20 +262,35 @@ class FactConflict(Rule):
             if len(measure_words) > 1:
                 note += (f"；量词也不同（{'/'.join(sorted(measure_words))}）" if zh else
                          f"; the measure words differ ({'/'.join(sorted(measure_words))})")
-            return [a.source, ca.source, b.source, cb.source], both + note
+            return [a.source, ca.source, b.source, cb.source], both + note, "companions"
         return None
 
     @staticmethod
-    def _companions(plan: Plan, facts: list[Fact], a: Fact, b: Fact) -> Iterator[tuple[Fact, Fact]]:
+    def _companions(plan: Plan, sentences: dict[tuple[int, int], list[Fact]], a: Fact, b: Fact
+                    ) -> Iterator[tuple[Fact, Fact]]:
         """Pairs of facts stated in the same sentences as ``a`` and ``b``, of another measure,
         with the same value: evidence that one of the two sentences was not updated."""
-        sa, sb = sentence_of(plan, a), sentence_of(plan, b)
-        with_a = [f for f in facts if sentence_of(plan, f) == sa and measure(f) != measure(a)]
-        with_b = [f for f in facts if sentence_of(plan, f) == sb and measure(f) != measure(a)]
+        with_a = [f for f in sentences[sentence_of(plan, a)] if measure(f) != measure(a)]
+        with_b = [f for f in sentences[sentence_of(plan, b)] if measure(f) != measure(a)]
         for ca in with_a:
             for cb in with_b:
                 if measure(ca) == measure(cb) and same(value(ca), value(cb)):
                     yield ca, cb
+
+
+class _Dated(NamedTuple):
+    """A reported figure as :class:`~.figures.Reach` compares it, with its paragraph (figures
+    alike in one paragraph are one)."""
+
+    low: Decimal
+    high: Decimal
+    slack: Decimal
+    paragraph: tuple[int, int]
+
+
+def _apart(a: _Dated, b: _Dated) -> bool:
+    """Two figures of one date that cannot be one value (their paragraphs differ already)."""
+    return not meet((a.low, a.high), (b.low, b.high), max(a.slack, b.slack))
 
 
 def by_stock(plan: Plan) -> Iterator[list[Target]]:
@@ -235,15 +342,28 @@ _PARTS = regex.compile(r"[、和及与]")
 _ADMIN_PREFIX = regex.compile(r"^(?:全市|本市|全县|全区|[省市县区]级|[省市县区])")
 
 
+_FOUNDED_MIN = 3
+"""The shortest name of a thing set up that is looked for in a metric."""
+
+
 def founded(plan: Plan, metric: str) -> bool:
     """Whether the plan itself sets up what ``metric`` counts (成立县级专家库 for 专家库成员):
     then the stock starts from nothing."""
+    parts = _founded_parts(plan)
+    return any(metric[i:j] in parts for i in range(len(metric))
+               for j in range(i + _FOUNDED_MIN, len(metric) + 1))
+
+
+@per_plan(lambda plan: plan.text)
+def _founded_parts(plan: Plan) -> frozenset[str]:
+    """What the plan sets up (专家库 of 成立县级专家库), read once for all its metrics."""
+    out = set()
     for m in _FOUNDING.finditer(plan.text):
         for part in _PARTS.split(m["object"]):
             part = _ADMIN_PREFIX.sub("", part.strip())
-            if len(part) >= 3 and part in metric:
-                return True
-    return False
+            if len(part) >= _FOUNDED_MIN:
+                out.add(part)
+    return frozenset(out)
 
 
 @register
@@ -287,5 +407,4 @@ class NewStockConflict(Rule):
                     yield self.finding(plan, [add.source] + [t.source for t in clash],
                                        metric=add.metric,
                                        new=cite.figure(add),
-                                       level=cite.join(cite.figure(t)
-                                                       for t in clash))
+                                       level=cite.listing(clash, cite.figure))

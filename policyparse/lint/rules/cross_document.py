@@ -8,6 +8,7 @@ and are also named in the message with file, line and text, for readers of plain
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterator, Sequence
 from itertools import permutations
 from typing import TypeVar
@@ -15,7 +16,7 @@ from typing import TypeVar
 import regex
 
 from ...text.clauses import clause_bounds
-from ...model import Plan, Span
+from ...model import Fact, Plan, Span, Target
 from ...structure.agencies import canonical
 from ..registry import Rule, register
 from .already_met import goals
@@ -76,17 +77,18 @@ class CrossDocumentFigures(Rule):
         mine, theirs = Cite(plan, self.lang), Cite(other, self.lang)
         return self.finding(plan, [item.source], related=[(other, o.source) for o in others],
                             this=mine.figure(item),
-                            other=theirs.join(theirs.elsewhere(o) for o in others),
+                            other=theirs.listing(others, theirs.elsewhere),
                             why=why_zh if self.lang == "zh" else why_en)
 
     def _targets(self, plan: Plan, other: Plan):
         """``plan``'s goal against ``other``'s goals of the same measure: a different value for
         the same year (reported once, on the first of the pair), or a lower one for a later year."""
-        theirs = goals(other)
+        theirs: dict[tuple, list[Target]] = {}  # by measure, looked up for each goal
+        for o in goals(other):
+            theirs.setdefault((measure(o), family(o), o.kind), []).append(o)
         first = plan.document < other.document
         for t in goals(plan):
-            peers = [o for o in theirs if measure(o) == measure(t) and family(o) == family(t)
-                     and o.kind == t.kind]
+            peers = theirs.get((measure(t), family(t), t.kind), [])
             clash = [o for o in peers if o.deadline == t.deadline and not agree(o, t)]
             if clash and first:
                 yield self._say(plan, other, t, clash, "，同一年份目标值不同",
@@ -101,9 +103,11 @@ class CrossDocumentFigures(Rule):
         """``plan``'s goal at or below every figure ``other`` reports for it in the latest year
         before the deadline; when the other document's own figures disagree (one above the goal,
         one below) its conflict rule reports that, not this one."""
-        facts = keyed(other.facts)
+        facts: dict[tuple, list[Fact]] = {}
+        for f in keyed(other.facts):
+            facts.setdefault((measure(f), family(f)), []).append(f)
         for t in goals(plan):
-            mine = reported(facts, t)
+            mine = reported(facts.get((measure(t), family(t)), []), t)
             if not mine:
                 continue
             year = max(when(f)[0] for f in mine)
@@ -116,10 +120,13 @@ class CrossDocumentFigures(Rule):
         """The same measure reported for the same date with different values (on the first)."""
         if plan.document > other.document:
             return
-        theirs = [f for f in keyed(other.facts) if f.as_of]
+        theirs: dict[tuple, list[Fact]] = {}
+        for o in keyed(other.facts):
+            if o.as_of:
+                theirs.setdefault((o.as_of, measure(o), family(o)), []).append(o)
         for f in keyed(plan.facts):
-            clash = [o for o in theirs if o.as_of == f.as_of and measure(o) == measure(f)
-                     and family(o) == family(f) and not agree(o, f)]
+            clash = [o for o in theirs.get((f.as_of, measure(f), family(f)), [])
+                     if not agree(o, f)]
             if f.as_of and clash:
                 yield self._say(plan, other, f, clash, "，同一时点数据不同",
                                 ", a different figure for the same date")
@@ -141,12 +148,14 @@ _CONTRACT = [("人民政府", "政府"), (" ", ""), ("\u3000", "")]
 def roles(plan: Plan) -> dict[str, tuple[frozenset[str], list[Span]]]:
     """``{"组长": (holders, spans), "副组长": …}`` as the plan states them."""
     found: dict[str, tuple[set[str], list[Span]]] = {}
-    taken: list[tuple[int, int]] = []  # the first pattern to read a stretch wins
+    taken: list[tuple[int, int]] = []  # the first pattern to read a stretch wins; in order
+    cited: set[tuple[str, int]] = set()
     for pattern in _ROLES:
         for m in pattern.finditer(plan.text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            at = bisect.bisect_left(taken, m.span())
+            if any(s < m.end() and m.start() < e for s, e in taken[max(0, at - 1):at + 1]):
                 continue
-            taken.append(m.span())
+            taken.insert(at, m.span())
             role = regex.sub(r"\s", "", m["role"])
             holders, spans = found.setdefault(role, (set(), []))
             for who in _SPLIT.split(m["who"]):
@@ -155,7 +164,8 @@ def roles(plan: Plan) -> dict[str, tuple[frozenset[str], list[Span]]]:
                 if who:
                     holders.add(who)
             lo, hi = clause_bounds(plan.text, m.start(), m.end())
-            if all(s.start != lo for s in spans):
+            if (role, lo) not in cited:
+                cited.add((role, lo))
                 spans.append(plan.span(lo, hi))
     return {role: (frozenset(h), sorted(s, key=lambda x: x.start))
             for role, (h, s) in found.items()}

@@ -10,6 +10,7 @@ from ...extract.deadlines import find_dates
 from ...extract.sections import Sections, vocabulary as sections_vocabulary
 from ...model import Plan
 from ...structure.parts import part_kind
+from ...text.excerpts import excerpt
 from ..registry import Rule, register
 
 # Long-range visions (到2035年基本建成…) legitimately reach past a plan's period; so does a goal
@@ -147,7 +148,7 @@ class PhaseBeforeIssue(Rule):
                     continue
                 if (d.end_year, d.end_month or 12) < issued:
                     yield self.finding(plan, [plan.span(b.start, b.end)],
-                                       phase=text[:30], issued=plan.meta.issued)
+                                       phase=excerpt(text, 30), issued=plan.meta.issued)
                 break
 
 

@@ -10,20 +10,27 @@ not tell).  Values are compared as :class:`~decimal.Decimal` in the unit family'
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import bisect
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import accumulate
+from typing import Generic, Protocol, TypeVar
 
 import regex
 
-from ...text.clauses import sentence_bounds
+from ...text.clauses import FULL_STOP, sentence_bounds
 from ...text.numerals import TO_ASCII
+from ...text.excerpts import excerpt
+from ...extract.deadlines import DateMention, dated_between, find_dates
 from ...extract.numbers import Quantity, find_quantities
 from ...extract.sections import own_names
 from ...extract.units import ARITHMETIC, lookup, vocabulary
 from ...geo import gazetteer
-from ...model import Fact, Plan, Span, Target
+from ...memo import per_plan
+from ...model import PLACES_SHOWN, Fact, Plan, Span, Target
 
 Item = Target | Fact
 
@@ -128,14 +135,14 @@ def agree(a: Item, b: Item) -> bool:
 
 def overlap(a: Item, b: Item, slack: Decimal = Decimal(0)) -> bool:
     """Whether two figures (points or ranges) can be the same value, ``slack`` apart at most."""
-    (alo, ahi), (blo, bhi) = bounds(a), bounds(b)
+    return meet(bounds(a), bounds(b), slack)
+
+
+def meet(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal], slack: Decimal) -> bool:
+    """Whether two intervals (low, high) come within ``slack`` of each other."""
+    (alo, ahi), (blo, bhi) = a, b
     return (alo <= bhi + slack or same(alo, bhi + slack)) and \
         (blo <= ahi + slack or same(blo, ahi + slack))
-
-
-def ratio_is_power_of_ten(a: Item, b: Item) -> bool:
-    """``5亿元`` against ``5万元``: the same digits in a unit a power of ten apart."""
-    return power_of_ten(value(a), value(b)) is not None
 
 
 def power_of_ten(x: Decimal, y: Decimal) -> Decimal | None:
@@ -145,6 +152,95 @@ def power_of_ten(x: Decimal, y: Decimal) -> Decimal | None:
         return None
     r = ARITHMETIC.divide(y, x)
     return next((Decimal(10) ** k for k in range(1, 13) if same(r, Decimal(10) ** k)), None)
+
+
+class Interval(Protocol):
+    """A figure as :class:`Reach` reads it: its value as an interval in base units and how far
+    off its writing lets it be (:func:`bounds`, :func:`tolerance`)."""
+
+    @property
+    def low(self) -> Decimal: ...
+
+    @property
+    def high(self) -> Decimal: ...
+
+    @property
+    def slack(self) -> Decimal: ...
+
+
+F = TypeVar("F", bound=Interval)
+
+
+class Reach(Generic[F]):
+    """Figures ordered by how far above and below they reach, to find one that clashes with a
+    given figure without comparing it with all of them.
+
+    Two figures cannot be one value only if one's low end is above the other's high end by more
+    than the larger slack (:func:`meet`), so a figure above ``f`` must reach, its low end less
+    its slack, above ``f``'s high end.  Candidates are taken from the one reaching furthest, the
+    first that ``clash`` accepts settles it, and the search stops where they no longer reach;
+    what is passed over is a figure within ``f``'s slack, one ``clash`` refuses for another
+    reason (a power of ten apart) or, at one step a run, those of ``f``'s own ``apart`` key (its
+    paragraph): the work stays near one step a figure."""
+
+    def __init__(self, figures: Iterable[F], apart: Callable[[F], object] | None = None):
+        self._apart = apart
+        self._above = sorted(figures, key=lambda f: f.low - f.slack, reverse=True)
+        self._below = sorted(self._above, key=lambda f: f.high + f.slack)
+        self._skip_above = self._runs(self._above)
+        self._skip_below = self._runs(self._below)
+
+    def _runs(self, ordered: list[F]) -> list[int]:
+        """For each place, the next place of another ``apart`` key."""
+        out = [len(ordered)] * len(ordered)
+        if self._apart is not None:
+            for i in range(len(ordered) - 2, -1, -1):
+                same_key = self._apart(ordered[i]) == self._apart(ordered[i + 1])
+                out[i] = out[i + 1] if same_key else i + 1
+        return out
+
+    def clashing(self, f: F, clash: Callable[[F, F], bool]) -> F | None:
+        """A figure that clashes with ``f`` (above it, else below it), if there is one."""
+        return self._search(f, clash, self._above, self._skip_above,
+                            lambda u: u.low - u.slack > f.high) or \
+            self._search(f, clash, self._below, self._skip_below,
+                         lambda u: u.high + u.slack < f.low)
+
+    def _search(self, f: F, clash: Callable[[F, F], bool], ordered: list[F], skip: list[int],
+                reaches: Callable[[F], bool]) -> F | None:
+        key = self._apart(f) if self._apart is not None else None
+        i = 0
+        while i < len(ordered) and reaches(ordered[i]):
+            u = ordered[i]
+            if self._apart is not None and self._apart(u) == key:
+                i = skip[i]
+                continue
+            if clash(f, u):
+                return u
+            i += 1
+        return None
+
+
+DECADE_BINS = 100_000
+"""Bins of :func:`decade`: finer than amounts :func:`same` tells apart, so that two amounts a
+power of ten apart fall in one bin or in two next to each other."""
+
+
+def decade(x: Decimal) -> int | None:
+    """Where ``x`` stands within its power of ten (the bin of the fractional part of its
+    logarithm): amounts a power of ten apart share it, so they are found without comparing all
+    pairs.  None for zero."""
+    if not x:
+        return None
+    return int(math.log10(abs(float(x))) % 1 * DECADE_BINS) % DECADE_BINS
+
+
+def decades_near(x: Decimal) -> tuple[int, ...]:
+    """The bins an amount a power of ten from ``x`` may fall in (its own and the two beside)."""
+    k = decade(x)
+    if k is None:
+        return ()
+    return k, (k - 1) % DECADE_BINS, (k + 1) % DECADE_BINS
 
 
 def when(item: Item) -> tuple[int, int | None] | None:
@@ -171,8 +267,65 @@ def months_apart(a: Item, b: Item) -> int | None:
     return abs((wa[0] * 12 + wa[1]) - (wb[0] * 12 + wb[1]))
 
 
+class Covered:
+    """Whether a position lies inside one of some spans (start, end), by bisection."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach = list(accumulate((end for _, end in ordered), max))  # furthest end so far
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and self._reach[i] > pos
+
+
+@dataclass(frozen=True)
+class TextIndex:
+    """What the figure rules look up around each figure, found once in a plan's text: its date
+    mentions, where its sentences start, its line breaks and where its tables are (looked up by
+    bisection: a search of the text, or of every table, for each of a thousand figures is a
+    thousand searches)."""
+
+    dates: list[DateMention]
+    sentence_starts: list[int]
+    line_breaks: list[int]
+    tables: Covered
+
+    def line_around(self, start: int, end: int, length: int) -> tuple[int, int]:
+        """Where the line holding ``text[start:end]`` starts and ends."""
+        i = bisect.bisect_left(self.line_breaks, start) - 1
+        j = bisect.bisect_left(self.line_breaks, end)
+        return (self.line_breaks[i] + 1 if i >= 0 else 0,
+                self.line_breaks[j] if j < len(self.line_breaks) else length)
+
+    def in_table(self, pos: int) -> bool:
+        return pos in self.tables
+
+    def sentence_start(self, pos: int) -> int:
+        """:func:`~policyparse.text.clauses.sentence_start`, looked up."""
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        return self.sentence_starts[i] if i >= 0 else 0
+
+    def dated(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` (from a sentence's start) holds a date."""
+        return dated_between(text, self.dates, start, end)
+
+
+@per_plan(lambda plan: (plan.text, [(t.source.start, t.source.end) for t in plan.tables]))
+def text_index(plan: Plan) -> TextIndex:
+    return TextIndex(dates=find_dates(plan.text),
+                     sentence_starts=[m.end() for m in _FULL_STOP.finditer(plan.text)],
+                     line_breaks=[m.start() for m in _LINE_BREAK.finditer(plan.text)],
+                     tables=Covered((t.source.start, t.source.end) for t in plan.tables))
+
+
+_FULL_STOP = regex.compile(f"[{regex.escape(FULL_STOP)}]")
+_LINE_BREAK = regex.compile("\n")
+
+
 def in_table(plan: Plan, pos: int) -> bool:
-    return any(t.source.start <= pos < t.source.end for t in plan.tables)
+    return text_index(plan).in_table(pos)
 
 
 def per_capita(item: Item) -> bool:
@@ -186,7 +339,8 @@ def keyed(items: Iterable[Item]) -> list[Item]:
 
 def prose(plan: Plan, items: Iterable[Item]) -> list[Item]:
     """The keyed figures of the text, outside tables."""
-    return [i for i in keyed(items) if not in_table(plan, i.source.start)]
+    index = text_index(plan)
+    return [i for i in keyed(items) if not index.in_table(i.source.start)]
 
 
 def reported(facts: Iterable[Fact], target: Target) -> list[Fact]:
@@ -202,9 +356,7 @@ def sentence_of(plan: Plan, item: Item) -> tuple[int, int]:
 
 def paragraph_of(plan: Plan, item: Item) -> tuple[int, int]:
     """The line (paragraph, table row) the figure is on."""
-    start = plan.text.rfind("\n", 0, item.source.start) + 1
-    end = plan.text.find("\n", item.source.end)
-    return start, len(plan.text) if end < 0 else end
+    return text_index(plan).line_around(item.source.start, item.source.end, len(plan.text))
 
 
 @dataclass(frozen=True)
@@ -219,11 +371,15 @@ class Cite:
         return self.span(item.source, self.date(item))
 
     def span(self, span: Span, note: str = "") -> str:
-        text = span.text if len(span.text) <= 40 else span.text[:39] + "…"
-        line = self.plan.location(span)[0]
+        """A quote and where it is: by paragraph in a Word file (as Word and the annotated
+        copy's comments count), else by line."""
+        text = excerpt(span.text, 40)
+        paragraph = self.plan.format == "docx" and span.block is not None
+        n = span.block + 1 if paragraph else self.plan.location(span)[0]
+        tail = "，" + note if note else ""
         if self.lang == "zh":
-            return f"“{text}”（第{line}行{'，' + note if note else ''}）"
-        return f"“{text}” (line {line}{', ' + note if note else ''})"
+            return f"“{text}”（第{n}{'段' if paragraph else '行'}{tail}）"
+        return f"“{text}” ({'paragraph' if paragraph else 'line'} {n}{', ' + note if note else ''})"
 
     def date(self, item: Item) -> str:
         w = when(item)
@@ -257,6 +413,16 @@ class Cite:
 
     def join(self, parts: Iterable[str]) -> str:
         return ("、" if self.lang == "zh" else "; ").join(parts)
+
+    def listing(self, items: Sequence[Item], show: Callable[[Item], str]) -> str:
+        """``show(item)`` of the first :data:`~policyparse.model.PLACES_SHOWN` items, joined,
+        and how many more there are: a goal restated a thousand times is not quoted a thousand
+        times (the finding lists as many places)."""
+        shown = self.join(show(i) for i in items[:PLACES_SHOWN])
+        rest = len(items) - PLACES_SHOWN
+        if rest <= 0:
+            return shown
+        return shown + (f"等（另有{rest}处）" if self.lang == "zh" else f" and {rest} more")
 
 
 def in_unit(item: Item, unit: str) -> str:

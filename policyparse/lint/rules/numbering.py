@@ -13,6 +13,7 @@ from ...model import Plan, Span
 from ...structure.numbering import numbered_blocks
 from ...text.markers import CAPTION, parse_marker
 from ...text.numerals import numeral_value
+from ...text.excerpts import excerpt
 from ..registry import Rule, register
 
 
@@ -125,9 +126,9 @@ class NumberingSequence(Rule):
     def check(self, plan: Plan):
         for kind, prev, item in sequence_breaks(numbered_entries(plan)):
             what, what_en = _WHAT[kind]
-            label = _excerpt(item.span.text)
-            after = f"（前一个为“{_excerpt(prev.span.text)}”）" if prev else ""
-            after_en = f" (after “{_excerpt(prev.span.text)}”)" if prev else ""
+            label = excerpt(item.span.text, _EXCERPT)
+            after = f"（前一个为“{excerpt(prev.span.text, _EXCERPT)}”）" if prev else ""
+            after_en = f" (after “{excerpt(prev.span.text, _EXCERPT)}”)" if prev else ""
             # the defect is the number after the break; the neighbour is the related place
             sources = [item.span] if prev is None else [item.span, prev.span]
             yield self.finding(plan, sources, what=what, what_en=what_en, label=label,
@@ -135,11 +136,6 @@ class NumberingSequence(Rule):
 
 
 _EXCERPT = 20
-
-
-def _excerpt(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    return first if len(first) <= _EXCERPT else first[:_EXCERPT] + "…"
 
 
 @register
@@ -242,8 +238,8 @@ class CaptionSequence(Rule):
                 if n is not None and n != prev_n + 1:
                     sources = [span] if prev_span is None else [prev_span, span]
                     yield self.finding(plan, sources, kind=kind,
-                                       label=prev_span.text[:12] if prev_span else "（开头）",
-                                       next=span.text[:12])
+                                       label=excerpt(prev_span.text, _EXCERPT) if prev_span else "（开头）",
+                                       next=excerpt(span.text, _EXCERPT))
                 prev_n, prev_span = n if n is not None else prev_n, span
 
 

@@ -5,6 +5,7 @@ itself sets the standard (it assigns owners or targets elsewhere)."""
 from __future__ import annotations
 
 from ...model import Plan, Span, Task
+from ...text.excerpts import excerpt
 from ..registry import Rule, register
 
 # A plan "assigns owners" (or "sets targets") when at least this share of its tasks has them.
@@ -51,7 +52,7 @@ class TaskWithoutOwner(Rule):
             return
         for t, has in zip(plan.tasks, owned):
             if not has:
-                yield self.finding(plan, [_title_span(plan, t)], task=t.title[:20])
+                yield self.finding(plan, [_title_span(plan, t)], task=excerpt(t.title, 20))
 
 
 @register
@@ -78,7 +79,7 @@ class TargetWithoutDeadline(Rule):
     def check(self, plan: Plan):
         for t in plan.targets:
             if t.deadline is None:
-                yield self.finding(plan, [t.source], target=t.source.text[:30])
+                yield self.finding(plan, [t.source], target=excerpt(t.source.text, 30))
 
 
 @register
@@ -115,4 +116,4 @@ class TaskWithoutTarget(Rule):
             return
         for t, has in zip(plan.tasks, with_target):
             if not has:
-                yield self.finding(plan, [_title_span(plan, t)], task=t.title[:20])
+                yield self.finding(plan, [_title_span(plan, t)], task=excerpt(t.title, 20))

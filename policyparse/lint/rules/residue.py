@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 
 import regex
 
 from ...text.furniture import is_furniture
 from ...text.residue import FOOTNOTE_REF, FOOTNOTE_TEXT
 from ...model import Plan
+from ...text.excerpts import excerpt
 from ..registry import Rule, iter_matches, register
 from .placeholder import vocabulary
 
@@ -129,12 +130,12 @@ class WebFurniture(Rule):
     def check(self, plan: Plan):
         for d in plan.diagnostics:
             if d.kind == "web-furniture" and d.source is not None:
-                yield self.finding(plan, [d.source], text=d.text[:40])
+                yield self.finding(plan, [d.source], text=excerpt(d.text, 40))
         for b in plan.blocks:
             if b.kind != "table":
                 line = plan.text[b.start:b.end]
                 if is_furniture(line):
-                    yield self.finding(plan, [plan.span(b.start, b.end)], text=line[:40])
+                    yield self.finding(plan, [plan.span(b.start, b.end)], text=excerpt(line, 40))
 
 
 @register
@@ -248,6 +249,7 @@ class DuplicatedPassage(Rule):
         shingles = [flat[i:i + k] for i in range(len(flat) - k + 1)]
         counts = Counter(shingles)
         breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
+        holders: dict[str, list] | None = None  # shingle → the blocks holding it, when needed
         for b in plan.blocks:
             if b.kind == "table" or b.end - b.start < self.min_length:
                 continue
@@ -262,27 +264,52 @@ class DuplicatedPassage(Rule):
             inside = Counter(own)
             # A shingle seen twice in the document and at least once outside this block.
             repeated = {s for s, n in inside.items() if counts[s] > n}
-            if inside and len(repeated) >= 0.6 * len(inside) and \
-                    self._has_long_repeated_run(own, counts, inside) and \
-                    self._is_a_copy(plan, b, repeated, len(inside)):
+            if not (inside and len(repeated) >= 0.6 * len(inside)
+                    and self._has_long_repeated_run(own, counts, inside)):
+                continue
+            if holders is None:
+                holders = self._holders(plan)
+            if self._is_a_copy(plan, b, repeated, len(inside), holders):
                 yield self.finding(plan, [plan.span(b.start, b.end)],
                                    text=text[b.start:b.start + 20])
 
-    def _is_a_copy(self, plan: Plan, block, repeated: set[str], size: int) -> bool:
+    def _holders(self, plan: Plan) -> dict[str, list]:
+        """Shingle → the blocks holding it; under "" the lines too short for a shingle that
+        still count when found whole inside a copy."""
+        k, out = self.shingle, defaultdict(list)
+        for other in plan.blocks:
+            if other.kind != "table":
+                line = plan.text[other.start:other.end].strip()
+                if _WHOLE_LINE <= len(line) < k:
+                    out[""].append(other)
+                for s in {line[i:i + k] for i in range(len(line) - k + 1)}:
+                    out[s].append(other)
+        return out
+
+    def _is_a_copy(self, plan: Plan, block, repeated: set[str], size: int,
+                   holders: dict[str, list]) -> bool:
         """A run-together copy holds other paragraphs whole, one after another (a notice, its
         signature, the title); a copy of one paragraph repeats nearly all of it.  Two articles of
         a regulation worded in parallel (检测机构有下列情形的… / 检测人员有下列情形的…) share a
-        part, however many other articles repeat that part too."""
-        k, best, whole = self.shingle, 0, 0
+        part, however many other articles repeat that part too.
+
+        Only blocks sharing a repeated shingle are looked at, and the first that settles it ends
+        the search: a document repeated page after page costs one look per block, not all."""
+        k, whole = self.shingle, 0
         mine = plan.text[block.start:block.end]
-        for other in plan.blocks:
-            if other is block or other.kind == "table":
-                continue
-            line = plan.text[other.start:other.end].strip()
-            best = max(best, len(repeated.intersection(line[i:i + k]
-                                                       for i in range(len(line) - k + 1))))
-            whole += len(line) >= _WHOLE_LINE and line in mine
-        return whole >= 2 or best >= _SAME_PARAGRAPH * size
+        seen = {id(block)}
+        for s in ["", *repeated]:
+            for other in holders.get(s, ()):
+                if id(other) in seen:
+                    continue
+                seen.add(id(other))
+                line = plan.text[other.start:other.end].strip()
+                shared = len(repeated.intersection(line[i:i + k]
+                                                   for i in range(len(line) - k + 1)))
+                whole += len(line) >= _WHOLE_LINE and line in mine
+                if whole >= 2 or shared >= _SAME_PARAGRAPH * size:
+                    return True
+        return False
 
     @staticmethod
     def _has_long_repeated_run(own: list[str], counts: Counter, inside: Counter) -> bool:
@@ -328,7 +355,7 @@ class RepeatedLine(Rule):
                 continue
             line = plan.text[b.start:b.end].strip()
             if line and line == previous and len(line) >= self.min_length:
-                yield self.finding(plan, [plan.span(b.start, b.end)], text=line[:40])
+                yield self.finding(plan, [plan.span(b.start, b.end)], text=excerpt(line, 40))
             previous = line or previous
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
-from ...model import Fact, Plan, Span
+from ...model import Fact, Plan, Span, Target
 from ..registry import Rule, register
 from .figures import (Cite, agree, family, in_table, keyed, measure, own_region_names,
                       per_capita, plain, tolerance, value, when)
@@ -23,6 +23,11 @@ _MIN_TITLE_MATCH = 0.6
 """Share of a prose figure's metric characters found in the chart's title (商标注册量 in
 有效注册商标总数): word order varies too much between a caption and a sentence for edit
 distances."""
+
+
+def _cumulative(item: Target | Fact) -> bool:
+    """A running total (累计达到3亿元) is another measure than the year's level a cell gives."""
+    return getattr(item, "cumulative", False)
 
 
 @dataclass(frozen=True)
@@ -144,9 +149,12 @@ class TableTextMismatch(Rule):
         cells = [i for i in items if in_table(plan, i.source.start)]
         text = [i for i in items if not in_table(plan, i.source.start)]
         for cell in cells:
+            # Every statement in the text that disagrees: one that agrees elsewhere does not
+            # excuse a second one that restates the cell wrongly.
             said = [i for i in text if type(i) is type(cell) and measure(i) == measure(cell)
-                    and family(i) == family(cell) and when(i) == when(cell)]
-            if said and not any(agree(i, cell) for i in said):
+                    and family(i) == family(cell) and when(i) == when(cell)
+                    and _cumulative(i) == _cumulative(cell) and not agree(i, cell)]
+            if said:
                 yield self.finding(
                     plan, [*(i.source for i in said), cell.source],
                     table=cite.figure(cell),
