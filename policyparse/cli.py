@@ -451,11 +451,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "one JSON Plan each and tidy tables",
                         formatter_class=argparse.RawDescriptionHelpFormatter,
                         epilog="exit status: 0 every document parsed; 1 some documents have "
-                        "error records
-(each listed in errors.jsonl; the others are kept); 2 "
-                        "usage, no input found, or
-another batch writing to --out; 3 the disk "
-                        "or quota is full (the records so far kept).")
+                        "error records\n(the others are kept); 2 usage, no input found, or "
+                        "another batch\nwriting to --out; 3 the disk or quota is full (the "
+                        "records so far kept).")
     sb.add_argument("inputs", nargs="+", help="files, directories (recursive) and glob patterns")
     sb.add_argument("--out", required=True, help="output directory (resumed if it exists)")
     sb.add_argument("--jobs", type=_positive_int, help="worker processes (default: CPU count)")
